@@ -1,0 +1,51 @@
+# The two commands: `make run` (the platform with demo data) and `make test` (everything CI runs).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+PACKAGES := protos chassis $(wildcard services/*) gateway
+PYTEST_ARGS ?=
+
+.PHONY: run test venv protos lint typecheck buflint pytest bench e2e clean
+
+run: venv
+	$(PY) -m crm_platform.run
+
+test: venv lint typecheck buflint pytest
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt package.json $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation \
+		$(foreach p,$(PACKAGES),-e $(p)) -e .
+	npm install --silent --no-audit --no-fund
+	touch $(STAMP)
+
+protos: venv
+	$(PY) scripts/gen_protos.py
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: venv
+	$(BIN)/mypy chassis/chassis $(wildcard services/*/*/domain) gateway/gateway/domain
+
+buflint: venv
+	cd protos && ../node_modules/.bin/buf lint
+
+pytest: venv
+	$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc
+
+e2e: venv
+	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
+bench: venv
+	$(PY) -m crm_platform.bench
+
+clean:
+	rm -rf $(VENV) node_modules var

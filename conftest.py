@@ -1,0 +1,3 @@
+"""Root conftest: the chassis's shared fixtures (real nats-server, SQLite and PostgreSQL)."""
+
+pytest_plugins = ["chassis.testing"]
