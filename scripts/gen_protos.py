@@ -20,8 +20,11 @@ def generate(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     sources = sorted(str(p.relative_to(PROTOS)) for p in PROTOS.glob("crm/**/*.proto"))
     well_known = Path(grpc_tools.__file__).parent / "_proto"
+    bin_dir = Path(sys.executable).parent
     args = [
         "protoc",
+        f"--plugin=protoc-gen-mypy={bin_dir / 'protoc-gen-mypy'}",
+        f"--plugin=protoc-gen-mypy_grpc={bin_dir / 'protoc-gen-mypy_grpc'}",
         f"-I{PROTOS}",
         f"-I{well_known}",
         f"--python_out={out_dir}",
