@@ -1,0 +1,165 @@
+"""One service process: gRPC server, operational HTTP endpoints, outbox relay and event
+consumer, started together and stopped together (SIGTERM/SIGINT → NOT_SERVING, drain, exit).
+
+Events run on one asyncio loop in a background thread (nats-py is asyncio); gRPC handlers
+run in the gRPC thread pool with synchronous SQLAlchemy sessions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from types import FrameType
+from typing import Any
+
+import grpc
+import sqlalchemy as sa
+
+from chassis.db import Database
+from chassis.events import EventConsumer, EventTables, Handler, OutboxRelay
+from chassis.grpc import GrpcServer, create_server
+from chassis.observability import OpsServer, configure_logging, configure_tracing
+from chassis.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+ReadinessCheck = Callable[[], "bool | tuple[bool, str]"]
+
+
+@dataclass
+class ServiceRuntime:
+    """Everything one service process runs. `start()` returns once all parts listen."""
+
+    settings: ServiceSettings
+    database: Database
+    tables: EventTables
+    register: Sequence[Callable[[grpc.Server], None]]
+    service_names: Sequence[str]
+    handlers: Sequence[Handler] = ()
+    durable: str = ""
+    readiness: Sequence[ReadinessCheck] = ()
+    grpc_server: GrpcServer | None = field(default=None, init=False)
+    ops_server: OpsServer | None = field(default=None, init=False)
+    relay: OutboxRelay | None = field(default=None, init=False)
+    consumer: EventConsumer | None = field(default=None, init=False)
+    _loop: asyncio.AbstractEventLoop | None = field(default=None, init=False)
+    _stop: asyncio.Event | None = field(default=None, init=False)
+    _thread: threading.Thread | None = field(default=None, init=False)
+
+    @property
+    def grpc_port(self) -> int:
+        assert self.grpc_server is not None
+        return self.grpc_server.port
+
+    @property
+    def http_port(self) -> int:
+        assert self.ops_server is not None
+        return self.ops_server.port
+
+    def start(self) -> None:
+        s = self.settings
+        configure_logging(s.service_name, s.log_level, s.log_json)
+        configure_tracing(s.service_name, s.otel_exporter_otlp_endpoint)
+        if s.events_enabled:
+            self._start_events()
+        self.grpc_server = create_server(
+            service_name=s.service_name, register=self.register, service_names=self.service_names,
+            host=s.grpc_host, port=s.grpc_port, max_workers=s.grpc_max_workers,
+        )
+        self.grpc_server.start()
+        checks: list[ReadinessCheck] = [self._database_ready, *self.readiness]
+        if s.events_enabled:
+            checks.append(self._events_ready)
+        self.ops_server = OpsServer(s.http_host, s.http_port, readiness=checks)
+        self.ops_server.start()
+        log.info("service started", extra={"grpc_port": self.grpc_port, "http_port": self.http_port})
+
+    def _start_events(self) -> None:
+        s = self.settings
+        self.relay = OutboxRelay(self.database, self.tables, s.nats_url,
+                                 poll_seconds=s.outbox_poll_seconds, batch_size=s.outbox_batch_size)
+        self.database.add_commit_listener(self.relay.wake)
+        if self.handlers:
+            self.consumer = EventConsumer(
+                self.database, self.tables, s.nats_url, durable=self.durable or s.service_name,
+                handlers=self.handlers, max_deliver=s.consumer_max_deliver,
+                ack_wait=s.consumer_ack_wait_seconds,
+            )
+        ready = threading.Event()
+
+        def loop_main() -> None:
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+            self._loop = loop
+            self._stop = asyncio.Event()
+            ready.set()
+            tasks: list[Any] = []
+            if self.relay is not None:
+                tasks.append(self.relay.run(self._stop))
+            if self.consumer is not None:
+                tasks.append(self.consumer.run(self._stop))
+            try:
+                loop.run_until_complete(asyncio.gather(*tasks))
+            finally:
+                loop.close()
+
+        self._thread = threading.Thread(target=loop_main, name=f"{s.service_name}-events", daemon=True)
+        self._thread.start()
+        ready.wait(5)
+
+    def _database_ready(self) -> tuple[bool, str]:
+        try:
+            with self.database.read() as session:
+                session.execute(sa.text("SELECT 1"))
+            return True, "database"
+        except Exception as error:
+            return False, f"database: {error.__class__.__name__}"
+
+    def _events_ready(self) -> tuple[bool, str]:
+        running = self._thread is not None and self._thread.is_alive()
+        return running, "events"
+
+    def stop(self) -> None:
+        grace = self.settings.shutdown_grace_seconds
+        if self.grpc_server is not None:
+            self.grpc_server.stop(grace)
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        if self._thread is not None:
+            self._thread.join(timeout=grace + 5)
+        if self.ops_server is not None:
+            self.ops_server.stop()
+        self.database.dispose()
+        log.info("service stopped")
+
+
+def run_service(
+    settings: ServiceSettings,
+    *,
+    database: Database,
+    tables: EventTables,
+    register: Sequence[Callable[[grpc.Server], None]],
+    service_names: Sequence[str],
+    handlers: Sequence[Handler] = (),
+    durable: str = "",
+    readiness: Sequence[ReadinessCheck] = (),
+) -> None:
+    """Starts a service and blocks until SIGTERM or SIGINT, then shuts down gracefully."""
+    runtime = ServiceRuntime(settings, database, tables, register, service_names, handlers, durable,
+                             readiness)
+    stopping = threading.Event()
+
+    def on_signal(_signum: int, _frame: FrameType | None) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    runtime.start()
+    print(f"{settings.service_name}: gRPC {settings.grpc_host}:{runtime.grpc_port}, "
+          f"HTTP http://{settings.http_host}:{runtime.http_port}", flush=True)
+    stopping.wait()
+    runtime.stop()
