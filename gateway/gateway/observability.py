@@ -1,0 +1,91 @@
+"""The gateway's own operational endpoints and HTTP metrics: /metrics (Prometheus),
+/healthz (the process answers), /readyz (the database answers and the event relay runs).
+
+Metrics are labelled by route template ("/api/v1/leads/<lead_id>"), never by raw path, so
+ids do not explode the series count. Under gunicorn with several workers,
+PROMETHEUS_MULTIPROC_DIR (set by gunicorn.conf.py) makes /metrics add up all workers.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from flask import Blueprint, Flask, Response, g, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+
+from gateway.context import services
+
+HTTP_REQUESTS = Counter(
+    "http_requests_total", "HTTP requests handled by the gateway.", ["method", "route", "status"]
+)
+HTTP_DURATION = Histogram(
+    "http_request_duration_seconds",
+    "Time to handle an HTTP request.",
+    ["method", "route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+
+ops = Blueprint("ops", __name__)
+ReadinessCheck = Callable[[], tuple[bool, str]]
+
+
+def install_metrics(app: Flask) -> None:
+    @app.before_request
+    def start_timer() -> None:
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def count(response: Response) -> Response:
+        started = g.get("request_started")
+        route = request.url_rule.rule if request.url_rule is not None else "unmatched"
+        HTTP_REQUESTS.labels(request.method, route, str(response.status_code)).inc()
+        if started is not None:
+            HTTP_DURATION.labels(request.method, route).observe(time.perf_counter() - started)
+        return response
+
+
+@ops.get("/metrics")
+def metrics() -> Response:
+    registry: CollectorRegistry = REGISTRY
+    if services().settings.prometheus_multiproc_dir:
+        from prometheus_client import multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
+
+
+@ops.get("/healthz")
+def healthz() -> Response:
+    return Response('{"status": "ok"}', content_type="application/json")
+
+
+@ops.get("/readyz")
+def readyz() -> Response:
+    from gateway.problems import ProblemError
+
+    checks = [_database_ready(), *(check() for check in services().readiness)]
+    failing = [name for ok, name in checks if not ok]
+    if failing:
+        raise ProblemError(
+            503, "not ready: " + ", ".join(failing), slug="not-ready", extra={"failing": failing}
+        )
+    return Response('{"status": "ready"}', content_type="application/json")
+
+
+def _database_ready() -> tuple[bool, str]:
+    try:
+        with services().database.read() as session:
+            session.execute(sa.text("SELECT 1"))
+        return True, "database"
+    except Exception as error:
+        return False, f"database ({error.__class__.__name__})"
