@@ -15,13 +15,12 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 from chassis.db import Database
 from chassis.errors import FieldViolation
 from flask import Response, g, request
-from sqlalchemy import CursorResult
 from sqlalchemy.dialects import postgresql, sqlite
 
 from gateway.adapters.repositories import aware
@@ -68,7 +67,9 @@ class IdempotencyStore:
         with self.database.transaction() as session:
             if random.random() < CLEANUP_PROBABILITY:
                 session.execute(table.delete().where(table.c.created_at < now - self.ttl))
-            claimed = cast(CursorResult[Any], session.execute(insert.on_conflict_do_nothing())).rowcount == 1
+            claimed = (
+                session.execute(insert.on_conflict_do_nothing().returning(table.c.key)).first() is not None
+            )
             if claimed:
                 return None
             row = (
