@@ -13,6 +13,9 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask import Blueprint, Flask, Response, g, request
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
+from opentelemetry.trace import SpanKind
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -23,6 +26,8 @@ from prometheus_client import (
 )
 
 from gateway.context import services
+
+_TRACER = trace.get_tracer("gateway.http")
 
 HTTP_REQUESTS = Counter(
     "http_requests_total", "HTTP requests handled by the gateway.", ["method", "route", "status"]
@@ -39,15 +44,40 @@ ReadinessCheck = Callable[[], tuple[bool, str]]
 
 
 def install_metrics(app: Flask) -> None:
+    """Times and counts every request, and runs it in a server span that continues the
+    caller's trace (`traceparent`), so the gRPC calls it makes join the same trace."""
+
     @app.before_request
     def start_timer() -> None:
         g.request_started = time.perf_counter()
+        route = request.url_rule.rule if request.url_rule is not None else "unmatched"
+        parent = propagate.extract(dict(request.headers))
+        span = _TRACER.start_span(
+            f"{request.method} {route}",
+            context=parent,
+            kind=SpanKind.SERVER,
+            attributes={"http.request.method": request.method, "http.route": route},
+        )
+        g.otel_span = span
+        g.otel_token = otel_context.attach(trace.set_span_in_context(span, parent))
+
+    @app.teardown_request
+    def end_span(_error: BaseException | None) -> None:
+        span = g.pop("otel_span", None)
+        token = g.pop("otel_token", None)
+        if span is not None:
+            span.end()
+        if token is not None:
+            otel_context.detach(token)
 
     @app.after_request
     def count(response: Response) -> Response:
         started = g.get("request_started")
         route = request.url_rule.rule if request.url_rule is not None else "unmatched"
         HTTP_REQUESTS.labels(request.method, route, str(response.status_code)).inc()
+        span = g.get("otel_span")
+        if span is not None:
+            span.set_attribute("http.response.status_code", response.status_code)
         if started is not None:
             HTTP_DURATION.labels(request.method, route).observe(time.perf_counter() - started)
         return response

@@ -15,7 +15,7 @@ from typing import Any
 import grpc
 import pytest
 from chassis.db import migrate
-from chassis.errors import DomainError, InvalidArgument, NotFound
+from chassis.errors import AlreadyExists, DomainError, InvalidArgument, NotFound
 from chassis.grpc.status import to_rpc_status
 from chassis.identity import Caller
 from crm.contacts.v1 import contacts_service_pb2 as pb
@@ -101,6 +101,16 @@ class FakeContacts(pb_grpc.ContactsServiceServicer):
         self, request: pb.CreateCustomerRequest, context: grpc.ServicerContext
     ) -> pb.CreateCustomerResponse:
         self._seen(request, context)
+        if request.customer.name == "Duplicate Co" and not request.allow_duplicates:
+            refused = AlreadyExists("a customer with this tax id exists")
+            refused.details = [
+                pb.FindDuplicateCustomersResponse(  # type: ignore[attr-defined]
+                    candidates=[
+                        resources.DuplicateCandidate(customer=resources.Customer(id="cus_1"), score=95)
+                    ]
+                )
+            ]
+            self._fail(context, refused)
         customer = resources.Customer()
         customer.CopyFrom(request.customer)
         customer.id = str(uuid.uuid4())

@@ -113,3 +113,21 @@ def test_permission_denied_for_non_admin_is_403(client, as_user):
     rep = as_user("sales_rep")
     body = _is_problem(client.post("/api/v1/teams", headers=rep, json={"name": "Rogue team"}), 403)
     assert body["code"] == "permission_denied"
+
+
+def test_likely_duplicate_is_409_with_the_candidates(client, admin_headers):
+    response = client.post(
+        "/api/v1/customers", headers=admin_headers, json={"kind": "juristic", "name": "Duplicate Co"}
+    )
+    body = _is_problem(response, 409)
+    assert body["code"] == "already_exists"
+    [details] = body["details"]
+    assert details["type"] == "crm.contacts.v1.FindDuplicateCustomersResponse"
+    assert details["candidates"][0]["score"] == 95
+    assert details["candidates"][0]["customer"]["id"] == "cus_1"
+    forced = client.post(
+        "/api/v1/customers?allow_duplicates=true",
+        headers=admin_headers,
+        json={"kind": "juristic", "name": "Duplicate Co"},
+    )
+    assert forced.status_code == 201
