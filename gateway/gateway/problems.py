@@ -23,6 +23,8 @@ from google.protobuf import json_format, symbol_database
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from gateway.translate import to_json
+
 log = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -176,8 +178,6 @@ def _rest_fields(violations: Sequence[FieldViolation]) -> list[FieldViolation]:
 
 def _decode_detail(packed: Any) -> dict[str, Any] | None:
     """Extra details a service attached (e.g. duplicate candidates), when their type is known."""
-    from gateway.translate import to_json
-
     type_name = packed.type_url.rsplit("/", 1)[-1]
     try:
         message_class = symbol_database.Default().GetSymbol(type_name)

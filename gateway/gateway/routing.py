@@ -15,11 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from chassis.errors import FieldViolation
 from flask import Blueprint, Response, g, request
 from google.protobuf.message import Message
 from pydantic import BaseModel, ValidationError
 
-from gateway.problems import ProblemError, from_validation_error
+from gateway.problems import ProblemError, from_validation_error, validation_problem
 from gateway.translate import to_json
 
 # A response is described by a pydantic model or a protobuf message class (REST JSON of it).
@@ -193,10 +194,6 @@ def expected_version(from_body: int | None = None) -> int | None:
     if header and header.strip() != "*":
         text = header.strip().removeprefix("W/").strip('"')
         if not text.isdigit():
-            from chassis.errors import FieldViolation
-
-            from gateway.problems import validation_problem
-
             raise validation_problem([FieldViolation("If-Match", 'must be a version ETag such as "3"')])
         return int(text)
     return from_body

@@ -46,16 +46,21 @@ class TokenService:
     clock: Clock = utc_now
 
     def password_grant(self, username: str, password: str) -> TokenPair:
-        """Logs a user in. Unknown users cost the same hashing time as wrong passwords."""
+        """Logs a user in. Unknown users cost the same hashing time as wrong passwords. The
+        hash is checked outside the write transaction, so slow hashing holds no lock."""
         now = self.clock()
+        with self.database.read() as session:
+            found = UserRepository(session).get_by_email(username.strip())
+        stored = found.password_hash if found is not None and found.active else None
+        result = self.hashing.verify(stored, password)
+        if found is None or not result.ok:
+            raise InvalidGrant("invalid username or password")
         with self.database.transaction() as session:
             users = UserRepository(session)
-            user = users.get_by_email(username.strip())
-            stored = user.password_hash if user is not None and user.active else None
-            result = self.hashing.verify(stored, password)
-            if user is None or not result.ok:
+            user = users.get(found.id)
+            if user is None or not user.active:
                 raise InvalidGrant("invalid username or password")
-            if result.new_hash is not None:
+            if result.new_hash is not None and user.password_hash == found.password_hash:
                 users.set_password_hash(user.id, result.new_hash, now)
             refresh = RefreshTokenRepository(session).issue(
                 user_id=user.id, family_id=None, now=now, ttl=self.refresh_ttl
