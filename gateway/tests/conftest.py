@@ -74,6 +74,8 @@ class FakeContacts(pb_grpc.ContactsServiceServicer):
 
     def GetLead(self, request: pb.GetLeadRequest, context: grpc.ServicerContext) -> pb.GetLeadResponse:
         self._seen(request, context)
+        if request.id == "explode":
+            raise RuntimeError("internal detail that must not reach clients")
         if request.id not in self.leads:
             self._fail(context, NotFound("lead", request.id))
         return pb.GetLeadResponse(lead=self.leads[request.id])

@@ -131,3 +131,24 @@ def test_likely_duplicate_is_409_with_the_candidates(client, admin_headers):
         json={"kind": "juristic", "name": "Duplicate Co"},
     )
     assert forced.status_code == 201
+
+
+def test_an_unexpected_service_failure_is_500_without_internals(client, admin_headers):
+    body = _is_problem(client.get("/api/v1/leads/explode", headers=admin_headers), 500)
+    assert "internal detail" not in str(body)
+
+
+def test_a_service_slower_than_the_deadline_is_504(make_app, login, fake_contacts):
+    import threading
+
+    client = make_app(grpc_timeout_seconds=0.5).test_client()
+    headers = {"Authorization": f"Bearer {login(client)['access_token']}"}
+    fake_contacts.servicer.release_create = threading.Event()
+    try:
+        response = client.post(
+            "/api/v1/leads", headers=headers, json={"source": "phone", "contact_name": "x"}
+        )
+    finally:
+        fake_contacts.servicer.release_create.set()
+    body = _is_problem(response, 504)
+    assert body["code"] == "deadline_exceeded"
