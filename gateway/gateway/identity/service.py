@@ -21,6 +21,7 @@ from chassis.errors import (
 )
 from chassis.events import EventTables, record_event
 from crm.identity.v1 import identity_pb2
+from google.protobuf.message import Message
 from sqlalchemy.orm import Session
 
 from gateway.adapters.refresh_tokens import RefreshTokenRepository
@@ -37,6 +38,8 @@ TEAM_CREATED = "crm.identity.team.created"
 TEAM_UPDATED = "crm.identity.team.updated"
 
 T = TypeVar("T")
+# An identity event message class (UserCreated, TeamUpdated, ...).
+EventFactory = Callable[..., Message]
 
 
 def user_message(user: UserRecord) -> identity_pb2.User:
@@ -104,14 +107,7 @@ class IdentityService:
                 team_ids,
             )
             user = _must(users.get(user_id), "user", user_id)
-            record_event(
-                session,
-                self.events,
-                subject=USER_CREATED,
-                message=identity_pb2.UserCreated(user=user_message(user)),
-                aggregate_type="user",
-                aggregate_id=user_id,
-            )
+            self._record_user(session, USER_CREATED, identity_pb2.UserCreated, user)
             return user
 
     def update_user(
@@ -143,14 +139,7 @@ class IdentityService:
             values.update(version=user.version + 1, updated_at=now)
             users.update(user_id, values, roles=roles, team_ids=team_ids)
             updated = _must(users.get(user_id), "user", user_id)
-            record_event(
-                session,
-                self.events,
-                subject=USER_UPDATED,
-                message=identity_pb2.UserUpdated(user=user_message(updated)),
-                aggregate_type="user",
-                aggregate_id=user_id,
-            )
+            self._record_user(session, USER_UPDATED, identity_pb2.UserUpdated, updated)
             return updated
 
     def deactivate_user(self, user_id: str, *, acting_user_id: str) -> UserRecord:
@@ -167,14 +156,7 @@ class IdentityService:
             users.update(user_id, {"active": False, "version": user.version + 1, "updated_at": now})
             RefreshTokenRepository(session).revoke_user(user_id, now)
             updated = _must(users.get(user_id), "user", user_id)
-            record_event(
-                session,
-                self.events,
-                subject=USER_DEACTIVATED,
-                message=identity_pb2.UserDeactivated(user=user_message(updated)),
-                aggregate_type="user",
-                aggregate_id=user_id,
-            )
+            self._record_user(session, USER_DEACTIVATED, identity_pb2.UserDeactivated, updated)
             return updated
 
     def change_own_password(self, user_id: str, current_password: str, new_password: str) -> None:
@@ -235,14 +217,7 @@ class IdentityService:
             self._check_team_links(session, team_id, values["manager_id"], values["parent_team_id"])
             teams.insert(values)
             team = _must(teams.get(team_id), "team", team_id)
-            record_event(
-                session,
-                self.events,
-                subject=TEAM_CREATED,
-                message=identity_pb2.TeamCreated(team=team_message(team)),
-                aggregate_type="team",
-                aggregate_id=team_id,
-            )
+            self._record_team(session, TEAM_CREATED, identity_pb2.TeamCreated, team)
             return team
 
     def update_team(
@@ -270,14 +245,7 @@ class IdentityService:
             values.update(version=team.version + 1, updated_at=now)
             teams.update(team_id, values)
             updated = _must(teams.get(team_id), "team", team_id)
-            record_event(
-                session,
-                self.events,
-                subject=TEAM_UPDATED,
-                message=identity_pb2.TeamUpdated(team=team_message(updated)),
-                aggregate_type="team",
-                aggregate_id=team_id,
-            )
+            self._record_team(session, TEAM_UPDATED, identity_pb2.TeamUpdated, updated)
             return updated
 
     def get_team(self, team_id: str) -> TeamRecord:
@@ -287,6 +255,29 @@ class IdentityService:
     def list_teams(self, *, after_name: str, limit: int) -> list[TeamRecord]:
         with self.database.read() as session:
             return TeamRepository(session).page(after_name=after_name, limit=limit)
+
+    # -- events ----------------------------------------------------------------------------
+
+    def _record_user(self, session: Session, subject: str, event: EventFactory, user: UserRecord) -> None:
+        """The user as it is after the change, in the outbox of the same transaction."""
+        record_event(
+            session,
+            self.events,
+            subject=subject,
+            message=event(user=user_message(user)),
+            aggregate_type="user",
+            aggregate_id=user.id,
+        )
+
+    def _record_team(self, session: Session, subject: str, event: EventFactory, team: TeamRecord) -> None:
+        record_event(
+            session,
+            self.events,
+            subject=subject,
+            message=event(team=team_message(team)),
+            aggregate_type="team",
+            aggregate_id=team.id,
+        )
 
     # -- rules that need the database -----------------------------------------------------
 
