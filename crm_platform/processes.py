@@ -54,7 +54,7 @@ class Ports:
     gateway_http: int
 
     @classmethod
-    def choose(cls, preferred: bool) -> "Ports":
+    def choose(cls, preferred: bool) -> Ports:
         def p(n: int) -> int:
             return pick_port(n if preferred else None)
 
@@ -97,33 +97,62 @@ class Platform:
     def _base_env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "GRPC_", "HTTP_"))}
         env.update(
-            NATS_URL=self.nats_url, VAR_DIR=str(self.var_dir), LOG_JSON="true",
-            PYTHONUNBUFFERED="1", **self.extra_env,
+            NATS_URL=self.nats_url,
+            VAR_DIR=str(self.var_dir),
+            LOG_JSON="true",
+            PYTHONUNBUFFERED="1",
+            **self.extra_env,
         )
         return env
 
     def specs(self) -> dict[str, ProcessSpec]:
         base = self._base_env()
-        contacts_env = dict(base, SERVICE_NAME="contacts", GRPC_PORT=str(self.ports.contacts_grpc),
-                            HTTP_PORT=str(self.ports.contacts_http),
-                            DATABASE_URL=f"sqlite:///{self.var_dir / 'contacts.db'}")
+        contacts_env = dict(
+            base,
+            SERVICE_NAME="contacts",
+            GRPC_PORT=str(self.ports.contacts_grpc),
+            HTTP_PORT=str(self.ports.contacts_http),
+            DATABASE_URL=f"sqlite:///{self.var_dir / 'contacts.db'}",
+        )
         gateway_env = dict(
-            base, SERVICE_NAME="gateway", DATABASE_URL=f"sqlite:///{self.var_dir / 'gateway.db'}",
-            CONTACTS_TARGET=f"127.0.0.1:{self.ports.contacts_grpc}", JWT_SECRET=self.jwt_secret,
-            ADMIN_EMAIL=self.admin_email, ADMIN_PASSWORD=self.admin_password,
-            HTTP_PORT=str(self.ports.gateway_http), GUNICORN_WORKERS=str(self.gateway_workers),
+            base,
+            SERVICE_NAME="gateway",
+            DATABASE_URL=f"sqlite:///{self.var_dir / 'gateway.db'}",
+            CONTACTS_TARGET=f"127.0.0.1:{self.ports.contacts_grpc}",
+            JWT_SECRET=self.jwt_secret,
+            ADMIN_EMAIL=self.admin_email,
+            ADMIN_PASSWORD=self.admin_password,
+            HTTP_PORT=str(self.ports.gateway_http),
+            GUNICORN_WORKERS=str(self.gateway_workers),
         )
         return {
             "nats": ProcessSpec(
-                "nats", [nats_server_binary(), "-a", "127.0.0.1", "-p", str(self.ports.nats), "-js",
-                         "-sd", str(self.var_dir / "nats")], base, ready_port=self.ports.nats),
+                "nats",
+                [
+                    nats_server_binary(),
+                    "-a",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.ports.nats),
+                    "-js",
+                    "-sd",
+                    str(self.var_dir / "nats"),
+                ],
+                base,
+                ready_port=self.ports.nats,
+            ),
             "contacts": ProcessSpec(
-                "contacts", [sys.executable, "-m", "contacts"], contacts_env,
-                ready_url=f"http://127.0.0.1:{self.ports.contacts_http}/readyz"),
+                "contacts",
+                [sys.executable, "-m", "contacts"],
+                contacts_env,
+                ready_url=f"http://127.0.0.1:{self.ports.contacts_http}/readyz",
+            ),
             "gateway": ProcessSpec(
                 "gateway",
                 [str(BIN / "gunicorn"), "-c", str(ROOT / "gateway" / "gunicorn.conf.py"), "gateway.wsgi:app"],
-                gateway_env, ready_url=f"{self.gateway_url}/readyz"),
+                gateway_env,
+                ready_url=f"{self.gateway_url}/readyz",
+            ),
         }
 
     def migrate(self) -> None:
@@ -144,8 +173,9 @@ class Platform:
         log_path.parent.mkdir(parents=True, exist_ok=True)
         self.logs[name] = log_path
         output: int | IO[bytes] = subprocess.PIPE if self.echo_output else log_path.open("ab")
-        process = subprocess.Popen(spec.argv, env=spec.env, cwd=ROOT, stdout=output,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            spec.argv, env=spec.env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
         self.processes[name] = process
         if self.echo_output and process.stdout is not None:
             threading.Thread(target=_relay_output, args=(name, process.stdout, log_path), daemon=True).start()
@@ -155,13 +185,17 @@ class Platform:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                raise RuntimeError(f"{spec.name} exited with {process.returncode}; see {self.logs[spec.name]}")
+                raise RuntimeError(
+                    f"{spec.name} exited with {process.returncode}; see {self.logs[spec.name]}"
+                )
             if spec.ready_port is not None:
                 with suppress(OSError), socket.create_connection(("127.0.0.1", spec.ready_port), 0.5):
                     return
             elif spec.ready_url is not None:
-                with suppress(urllib.error.URLError, OSError), \
-                        urllib.request.urlopen(spec.ready_url, timeout=1) as response:  # noqa: S310
+                with (
+                    suppress(urllib.error.URLError, OSError),
+                    urllib.request.urlopen(spec.ready_url, timeout=1) as response,  # noqa: S310 (http only)
+                ):
                     if response.status == 200:
                         return
             time.sleep(0.1)
@@ -185,8 +219,12 @@ class Platform:
             self.stop_process(name)
 
     def describe(self) -> dict[str, object]:
-        return {"gateway": self.gateway_url, "nats": self.nats_url, "ports": self.ports.__dict__,
-                "var_dir": str(self.var_dir)}
+        return {
+            "gateway": self.gateway_url,
+            "nats": self.nats_url,
+            "ports": self.ports.__dict__,
+            "var_dir": str(self.var_dir),
+        }
 
     def running(self) -> Iterator[str]:
         return (name for name, p in self.processes.items() if p.poll() is None)

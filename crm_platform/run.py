@@ -47,8 +47,8 @@ def _print_banner(platform: Platform, demo: dict[str, object]) -> None:
         f"  demo logins   {', '.join(map(str, demo.get('users', [])))} / {demo.get('password')}",
         "  try: curl -s -X POST "
         f"{url}/api/v1/auth/token -H 'Content-Type: application/json' "
-        f"-d '{{\"grant_type\":\"password\",\"username\":\"{platform.admin_email}\","
-        f"\"password\":\"{platform.admin_password}\"}}'",
+        f'-d \'{{"grant_type":"password","username":"{platform.admin_email}",'
+        f'"password":"{platform.admin_password}"}}\'',
         "Ctrl-C stops everything.",
     ]
     print("\n".join(lines), flush=True)

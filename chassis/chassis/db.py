@@ -136,15 +136,17 @@ def run_alembic_env(target_metadata: MetaData) -> None:
     config = context.config
     url = config.get_main_option("sqlalchemy.url")
     if context.is_offline_mode():
-        context.configure(url=url, target_metadata=target_metadata, literal_binds=True,
-                          render_as_batch=True)
+        context.configure(url=url, target_metadata=target_metadata, literal_binds=True, render_as_batch=True)
         with context.begin_transaction():
             context.run_migrations()
         return
     engine = create_engine(normalise_url(url or ""))
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata,
-                          render_as_batch=connection.dialect.name == "sqlite")
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+        )
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

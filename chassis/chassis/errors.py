@@ -25,8 +25,13 @@ class DomainError(Exception):
 class InvalidArgument(DomainError):
     """The request is malformed; names every offending field."""
 
-    def __init__(self, field: str | None = None, reason: str | None = None, *,
-                 violations: list[FieldViolation] | None = None) -> None:
+    def __init__(
+        self,
+        field: str | None = None,
+        reason: str | None = None,
+        *,
+        violations: list[FieldViolation] | None = None,
+    ) -> None:
         found = list(violations or [])
         if field is not None:
             found.insert(0, FieldViolation(field, reason or "is invalid"))

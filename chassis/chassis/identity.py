@@ -33,7 +33,7 @@ class Caller:
     team_ids: frozenset[str] = field(default_factory=frozenset)
 
     @classmethod
-    def system(cls, name: str = "system") -> "Caller":
+    def system(cls, name: str = "system") -> Caller:
         return cls(user_id=name, roles=frozenset({"system"}))
 
     def has_role(self, *roles: str) -> bool:
@@ -71,7 +71,7 @@ class Caller:
         ]
 
     @classmethod
-    def from_metadata(cls, metadata: Iterable[tuple[str, str | bytes]] | None) -> "Caller | None":
+    def from_metadata(cls, metadata: Iterable[tuple[str, str | bytes]] | None) -> Caller | None:
         values = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in (metadata or ())}
         user_id = values.get(MD_USER_ID, "").strip()
         if not user_id:

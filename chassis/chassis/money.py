@@ -56,34 +56,34 @@ class Money:
             raise ValueError(f"currency must be an ISO 4217 code, got {self.currency!r}")
 
     @classmethod
-    def of(cls, amount: Number, currency: str = DEFAULT_CURRENCY) -> "Money":
+    def of(cls, amount: Number, currency: str = DEFAULT_CURRENCY) -> Money:
         return cls(to_decimal(amount), currency)
 
     @classmethod
-    def zero(cls, currency: str = DEFAULT_CURRENCY) -> "Money":
+    def zero(cls, currency: str = DEFAULT_CURRENCY) -> Money:
         return cls(Decimal("0"), currency)
 
-    def _same(self, other: "Money") -> None:
+    def _same(self, other: Money) -> None:
         if other.currency != self.currency:
             raise ValueError(f"cannot combine {self.currency} with {other.currency}")
 
-    def __add__(self, other: "Money") -> "Money":
+    def __add__(self, other: Money) -> Money:
         self._same(other)
         return Money(self.amount + other.amount, self.currency)
 
-    def __sub__(self, other: "Money") -> "Money":
+    def __sub__(self, other: Money) -> Money:
         self._same(other)
         return Money(self.amount - other.amount, self.currency)
 
-    def __mul__(self, factor: Number) -> "Money":
+    def __mul__(self, factor: Number) -> Money:
         return Money(self.amount * to_decimal(factor, "factor"), self.currency)
 
     __rmul__ = __mul__
 
-    def __neg__(self) -> "Money":
+    def __neg__(self) -> Money:
         return Money(-self.amount, self.currency)
 
-    def rounded(self) -> "Money":
+    def rounded(self) -> Money:
         return Money(round_satang(self.amount), self.currency)
 
     def is_zero(self) -> bool:

@@ -67,8 +67,12 @@ class ServiceRuntime:
         if s.events_enabled:
             self._start_events()
         self.grpc_server = create_server(
-            service_name=s.service_name, register=self.register, service_names=self.service_names,
-            host=s.grpc_host, port=s.grpc_port, max_workers=s.grpc_max_workers,
+            service_name=s.service_name,
+            register=self.register,
+            service_names=self.service_names,
+            host=s.grpc_host,
+            port=s.grpc_port,
+            max_workers=s.grpc_max_workers,
         )
         self.grpc_server.start()
         checks: list[ReadinessCheck] = [self._database_ready, *self.readiness]
@@ -80,13 +84,22 @@ class ServiceRuntime:
 
     def _start_events(self) -> None:
         s = self.settings
-        self.relay = OutboxRelay(self.database, self.tables, s.nats_url,
-                                 poll_seconds=s.outbox_poll_seconds, batch_size=s.outbox_batch_size)
+        self.relay = OutboxRelay(
+            self.database,
+            self.tables,
+            s.nats_url,
+            poll_seconds=s.outbox_poll_seconds,
+            batch_size=s.outbox_batch_size,
+        )
         self.database.add_commit_listener(self.relay.wake)
         if self.handlers:
             self.consumer = EventConsumer(
-                self.database, self.tables, s.nats_url, durable=self.durable or s.service_name,
-                handlers=self.handlers, max_deliver=s.consumer_max_deliver,
+                self.database,
+                self.tables,
+                s.nats_url,
+                durable=self.durable or s.service_name,
+                handlers=self.handlers,
+                max_deliver=s.consumer_max_deliver,
                 ack_wait=s.consumer_ack_wait_seconds,
             )
         ready = threading.Event()
@@ -149,8 +162,9 @@ def run_service(
     readiness: Sequence[ReadinessCheck] = (),
 ) -> None:
     """Starts a service and blocks until SIGTERM or SIGINT, then shuts down gracefully."""
-    runtime = ServiceRuntime(settings, database, tables, register, service_names, handlers, durable,
-                             readiness)
+    runtime = ServiceRuntime(
+        settings, database, tables, register, service_names, handlers, durable, readiness
+    )
     stopping = threading.Event()
 
     def on_signal(_signum: int, _frame: FrameType | None) -> None:
@@ -159,7 +173,10 @@ def run_service(
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     runtime.start()
-    print(f"{settings.service_name}: gRPC {settings.grpc_host}:{runtime.grpc_port}, "
-          f"HTTP http://{settings.http_host}:{runtime.http_port}", flush=True)
+    print(
+        f"{settings.service_name}: gRPC {settings.grpc_host}:{runtime.grpc_port}, "
+        f"HTTP http://{settings.http_host}:{runtime.http_port}",
+        flush=True,
+    )
     stopping.wait()
     runtime.stop()

@@ -42,21 +42,29 @@ class Client:
         return {"Authorization": f"Bearer {self.token}", **(extra or {})}
 
     def get(self, path: str, **params: Any) -> requests.Response:
-        return requests.get(f"{self.base_url}/api/v1{path}", params=params, headers=self._headers(None),
-                            timeout=15)
+        return requests.get(
+            f"{self.base_url}/api/v1{path}", params=params, headers=self._headers(None), timeout=15
+        )
 
-    def post(self, path: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> requests.Response:
-        return requests.post(f"{self.base_url}/api/v1{path}", json=body, headers=self._headers(headers),
-                             timeout=15)
+    def post(
+        self, path: str, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> requests.Response:
+        return requests.post(
+            f"{self.base_url}/api/v1{path}", json=body, headers=self._headers(headers), timeout=15
+        )
 
     def patch(self, path: str, body: dict[str, Any]) -> requests.Response:
-        return requests.patch(f"{self.base_url}/api/v1{path}", json=body, headers=self._headers(None),
-                              timeout=15)
+        return requests.patch(
+            f"{self.base_url}/api/v1{path}", json=body, headers=self._headers(None), timeout=15
+        )
 
 
 def login(base_url: str, email: str, password: str) -> Client:
-    response = requests.post(f"{base_url}/api/v1/auth/token", timeout=15,
-                             json={"grant_type": "password", "username": email, "password": password})
+    response = requests.post(
+        f"{base_url}/api/v1/auth/token",
+        timeout=15,
+        json={"grant_type": "password", "username": email, "password": password},
+    )
     assert response.status_code == 200, response.text
     token = response.json()["access_token"]
     me = requests.get(f"{base_url}/api/v1/me", headers={"Authorization": f"Bearer {token}"}, timeout=15)
@@ -92,15 +100,30 @@ def org(platform: Platform) -> Org:
 
     def user(name: str, roles: list[str], team_id: str) -> Client:
         email = f"{name}.{tag}@example.co.th"
-        response = admin.post("/users", {"email": email, "display_name": name, "password": PASSWORD,
-                                         "roles": roles, "team_ids": [team_id], "language": "th"})
+        response = admin.post(
+            "/users",
+            {
+                "email": email,
+                "display_name": name,
+                "password": PASSWORD,
+                "roles": roles,
+                "team_ids": [team_id],
+                "language": "th",
+            },
+        )
         assert response.status_code == 201, response.text
         return login(platform.gateway_url, email, PASSWORD)
 
     north, south = team("North"), team("South")
-    return Org(admin, user("manager", ["sales_manager"], north["id"]), user("rep", ["sales_rep"], north["id"]),
-               user("other", ["sales_rep"], north["id"]), user("south", ["sales_rep"], south["id"]),
-               north, south)
+    return Org(
+        admin,
+        user("manager", ["sales_manager"], north["id"]),
+        user("rep", ["sales_rep"], north["id"]),
+        user("other", ["sales_rep"], north["id"]),
+        user("south", ["sales_rep"], south["id"]),
+        north,
+        south,
+    )
 
 
 _serial = itertools.count(1)
@@ -113,11 +136,24 @@ def new_tax_id() -> str:
 
 def customer_body(owner: Client, **overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "kind": "juristic", "name": f"บริษัท ทดสอบ {uuid.uuid4().hex[:8]} จำกัด", "tax_id": new_tax_id(),
-        "branch_code": "00000", "phone": "02-123-4567", "email": f"{uuid.uuid4().hex[:8]}@example.co.th",
-        "owner_id": owner.user["id"], "team_id": owner.user["team_ids"][0],
-        "addresses": [{"kind": "billing", "house_no": "99/9 ถนนสาทรใต้", "sub_district": "ทุ่งมหาเมฆ",
-                       "district": "สาทร", "province": "กรุงเทพมหานคร", "postcode": "10120"}],
+        "kind": "juristic",
+        "name": f"บริษัท ทดสอบ {uuid.uuid4().hex[:8]} จำกัด",
+        "tax_id": new_tax_id(),
+        "branch_code": "00000",
+        "phone": "02-123-4567",
+        "email": f"{uuid.uuid4().hex[:8]}@example.co.th",
+        "owner_id": owner.user["id"],
+        "team_id": owner.user["team_ids"][0],
+        "addresses": [
+            {
+                "kind": "billing",
+                "house_no": "99/9 ถนนสาทรใต้",
+                "sub_district": "ทุ่งมหาเมฆ",
+                "district": "สาทร",
+                "province": "กรุงเทพมหานคร",
+                "postcode": "10120",
+            }
+        ],
     }
     body.update(overrides)
     return body

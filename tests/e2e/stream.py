@@ -55,9 +55,15 @@ def publish(nats_url: str, subject: str, message: Message, event_id: str | None 
         nc = await nats.connect(nats_url)
         try:
             js = nc.jetstream()
-            await js.publish(subject, message.SerializeToString(), headers={
-                "Nats-Msg-Id": event_id, "Crm-Event-Type": message.DESCRIPTOR.full_name,
-                "Crm-Occurred-At": "2026-11-23T10:00:00+00:00"})
+            await js.publish(
+                subject,
+                message.SerializeToString(),
+                headers={
+                    "Nats-Msg-Id": event_id,
+                    "Crm-Event-Type": message.DESCRIPTOR.full_name,
+                    "Crm-Occurred-At": "2026-11-23T10:00:00+00:00",
+                },
+            )
         finally:
             await nc.close()
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import grpc
 import pytest
-
 from chassis.identity import Caller
 from crm.contacts.v1 import contacts_service_pb2 as pb
 from crm.contacts.v1 import contacts_service_pb2_grpc as pb_grpc
 from crm.sales.v1 import events_pb2 as sales
+
 from crm_platform.processes import Platform
 
 from .conftest import Org, customer_body, eventually
@@ -46,7 +46,8 @@ def test_same_idempotency_key_twice_creates_one_customer(org: Org) -> None:
     assert second.status_code == first.status_code
     assert second.json() == first.json()
     assert [c["id"] for c in org.admin.get("/customers", q=body["tax_id"]).json()["customers"]] == [
-        first.json()["id"]]
+        first.json()["id"]
+    ]
 
 
 def test_a_rep_cannot_read_or_change_another_reps_customer_but_their_manager_can(
@@ -57,7 +58,9 @@ def test_a_rep_cannot_read_or_change_another_reps_customer_but_their_manager_can
     customer_id = created.json()["id"]
 
     assert org.other_rep.get(f"/customers/{customer_id}").status_code == 403
-    assert org.other_rep.patch(f"/customers/{customer_id}", {"website": "https://x.example"}).status_code == 403
+    assert (
+        org.other_rep.patch(f"/customers/{customer_id}", {"website": "https://x.example"}).status_code == 403
+    )
     assert customer_id not in [c["id"] for c in org.other_rep.get("/customers").json()["customers"]]
     assert org.south_rep.get(f"/customers/{customer_id}").status_code == 403
 
@@ -69,9 +72,12 @@ def test_a_rep_cannot_read_or_change_another_reps_customer_but_their_manager_can
     # The same rule over gRPC, as an integrating system calling the service directly sees it.
     channel = grpc.insecure_channel(f"127.0.0.1:{platform.ports.contacts_grpc}")
     stub = pb_grpc.ContactsServiceStub(channel)
-    other = Caller(org.other_rep.user["id"], frozenset({"sales_rep"}), frozenset(org.other_rep.user["team_ids"]))
-    manager = Caller(org.manager.user["id"], frozenset({"sales_manager"}),
-                     frozenset(org.manager.user["team_ids"]))
+    other = Caller(
+        org.other_rep.user["id"], frozenset({"sales_rep"}), frozenset(org.other_rep.user["team_ids"])
+    )
+    manager = Caller(
+        org.manager.user["id"], frozenset({"sales_manager"}), frozenset(org.manager.user["team_ids"])
+    )
     with pytest.raises(grpc.RpcError) as denied:
         stub.GetCustomer(pb.GetCustomerRequest(id=customer_id), metadata=other.to_metadata(), timeout=5)
     assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
@@ -81,8 +87,9 @@ def test_a_rep_cannot_read_or_change_another_reps_customer_but_their_manager_can
 
 
 def _invoice(customer_id: str, number: str, amount: str) -> sales.InvoiceIssued:
-    message = sales.InvoiceIssued(invoice_id=f"inv-{number}", number=number, customer_id=customer_id,
-                                  issue_date="2026-11-20")
+    message = sales.InvoiceIssued(
+        invoice_id=f"inv-{number}", number=number, customer_id=customer_id, issue_date="2026-11-20"
+    )
     message.total.currency_code = "THB"
     message.total.amount = amount
     return message
@@ -97,10 +104,16 @@ def test_merging_two_duplicates_leaves_one_customer_with_both_histories(platform
     candidates = org.rep.get(f"/customers/{survivor['id']}/duplicates").json()
     assert duplicate_id in [c["customer"]["id"] for c in candidates["candidates"]]
 
-    publish(platform.nats_url, "crm.sales.invoice.issued", _invoice(survivor["id"], f"A{survivor['id'][-6:]}",
-                                                                    "1070.00"))
-    publish(platform.nats_url, "crm.sales.invoice.issued", _invoice(duplicate_id, f"B{duplicate_id[-6:]}",
-                                                                    "535.00"))
+    publish(
+        platform.nats_url,
+        "crm.sales.invoice.issued",
+        _invoice(survivor["id"], f"A{survivor['id'][-6:]}", "1070.00"),
+    )
+    publish(
+        platform.nats_url,
+        "crm.sales.invoice.issued",
+        _invoice(duplicate_id, f"B{duplicate_id[-6:]}", "535.00"),
+    )
 
     def both_histories_recorded() -> None:
         for cid in (survivor["id"], duplicate_id):

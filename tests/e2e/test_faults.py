@@ -7,6 +7,7 @@ from collections import Counter
 
 from crm.contacts.v1 import events_pb2 as contacts_events
 from crm.sales.v1 import events_pb2 as sales
+
 from crm_platform.processes import Platform
 
 from .conftest import Org, customer_body, eventually
@@ -15,8 +16,9 @@ from .stream import publish, read_stream
 
 def _invoice(customer_id: str, amount: str = "107.00") -> sales.InvoiceIssued:
     number = f"INV-{uuid.uuid4().hex[:10]}"
-    message = sales.InvoiceIssued(invoice_id=number.lower(), number=number, customer_id=customer_id,
-                                  issue_date="2026-11-21")
+    message = sales.InvoiceIssued(
+        invoice_id=number.lower(), number=number, customer_id=customer_id, issue_date="2026-11-21"
+    )
     message.total.currency_code = "THB"
     message.total.amount = amount
     return message
@@ -32,8 +34,10 @@ def _created_ids(platform: Platform) -> Counter[str]:
 
 
 def _history_sizes(org: Org, customer_ids: list[str]) -> dict[str, int]:
-    return {cid: len(org.admin.get(f"/customers/{cid}/purchase-history").json()["entries"])
-            for cid in customer_ids}
+    return {
+        cid: len(org.admin.get(f"/customers/{cid}/purchase-history").json()["entries"])
+        for cid in customer_ids
+    }
 
 
 def test_nats_down_while_customers_are_created_then_every_event_arrives_once(

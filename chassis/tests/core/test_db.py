@@ -5,17 +5,18 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
-
 from chassis.db import Database, new_metadata
 
 metadata = new_metadata()
 counters = sa.Table(
-    "counters", metadata,
+    "counters",
+    metadata,
     sa.Column("name", sa.String(20), primary_key=True),
     sa.Column("next_value", sa.Integer, nullable=False),
 )
 issued = sa.Table(
-    "issued", metadata,
+    "issued",
+    metadata,
     sa.Column("number", sa.Integer, primary_key=True),
 )
 
@@ -32,18 +33,27 @@ def db(database_url: str) -> Database:
 
 def _take_number(db: Database) -> int:
     with db.transaction() as session:
-        number = session.execute(
-            counters.update().where(counters.c.name == "doc")
-            .values(next_value=counters.c.next_value + 1).returning(counters.c.next_value)
-        ).scalar_one() - 1
+        number = (
+            session.execute(
+                counters.update()
+                .where(counters.c.name == "doc")
+                .values(next_value=counters.c.next_value + 1)
+                .returning(counters.c.next_value)
+            ).scalar_one()
+            - 1
+        )
         session.execute(issued.insert().values(number=number))
         return int(number)
 
 
 def test_a_failed_unit_of_work_leaves_nothing(db: Database) -> None:
-    with pytest.raises(RuntimeError), db.transaction() as session:
-        session.execute(issued.insert().values(number=99))
-        raise RuntimeError("boom")
+    def fail_half_way() -> None:
+        with db.transaction() as session:
+            session.execute(issued.insert().values(number=99))
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        fail_half_way()
     with db.read() as session:
         assert session.execute(sa.select(sa.func.count()).select_from(issued)).scalar_one() == 0
 

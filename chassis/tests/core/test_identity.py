@@ -1,7 +1,6 @@
 """Record-level access: own records, a manager's teams' records, admins everything."""
 
 import pytest
-
 from chassis.errors import PermissionDenied, Unauthenticated
 from chassis.identity import Caller, current_caller, reset_caller, set_caller
 

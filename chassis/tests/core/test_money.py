@@ -3,11 +3,10 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
 from chassis.errors import InvalidArgument
 from chassis.money import Money, allocate, round_satang, to_decimal, vat_exclusive, vat_inclusive
+from hypothesis import given
+from hypothesis import strategies as st
 
 amounts = st.decimals(min_value=Decimal("0"), max_value=Decimal("100000000"), places=2)
 
@@ -22,8 +21,12 @@ def test_round_satang_is_half_up(value: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("net", "base", "vat", "total"),
-    [("1000.00", "1000.00", "70.00", "1070.00"), ("0.07", "0.07", "0.00", "0.07"),
-     ("0.08", "0.08", "0.01", "0.09"), ("12345.67", "12345.67", "864.20", "13209.87")],
+    [
+        ("1000.00", "1000.00", "70.00", "1070.00"),
+        ("0.07", "0.07", "0.00", "0.07"),
+        ("0.08", "0.08", "0.01", "0.09"),
+        ("12345.67", "12345.67", "864.20", "13209.87"),
+    ],
 )
 def test_vat_exclusive_adds_seven_percent(net: str, base: str, vat: str, total: str) -> None:
     result = vat_exclusive(net)
@@ -45,8 +48,12 @@ def test_vat_inclusive_parts_add_up_to_the_gross(gross: Decimal) -> None:
     assert result.base + result.vat == round_satang(gross)
 
 
-@given(amounts, st.lists(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999"), places=2),
-                         min_size=1, max_size=20))
+@given(
+    amounts,
+    st.lists(
+        st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999"), places=2), min_size=1, max_size=20
+    ),
+)
 def test_allocation_never_loses_a_satang(total: Decimal, weights: list[Decimal]) -> None:
     parts = allocate(total, weights)
     assert sum(parts, Decimal(0)) == round_satang(total)
@@ -55,9 +62,15 @@ def test_allocation_never_loses_a_satang(total: Decimal, weights: list[Decimal])
 
 def test_allocation_gives_the_remainder_to_the_largest_line() -> None:
     assert allocate(Decimal("100.00"), [Decimal(1), Decimal(1), Decimal(1)]) == [
-        Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
+        Decimal("33.34"),
+        Decimal("33.33"),
+        Decimal("33.33"),
+    ]
     assert allocate(Decimal("100.00"), [Decimal(1), Decimal(2), Decimal(1)]) == [
-        Decimal("25.00"), Decimal("50.00"), Decimal("25.00")]
+        Decimal("25.00"),
+        Decimal("50.00"),
+        Decimal("25.00"),
+    ]
 
 
 def test_money_refuses_floats_and_mixed_currencies() -> None:

@@ -10,14 +10,16 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def test_generated_code_is_not_stale(tmp_path: Path) -> None:
     spec = importlib.util.spec_from_file_location("gen_protos", ROOT / "scripts" / "gen_protos.py")
-    assert spec and spec.loader
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["gen_protos"] = module
     spec.loader.exec_module(module)
     module.generate(tmp_path)
     fresh = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
     committed = sorted(
-        p.relative_to(ROOT / "protos") for p in (ROOT / "protos").glob("crm/**/*")
+        p.relative_to(ROOT / "protos")
+        for p in (ROOT / "protos").glob("crm/**/*")
         if p.is_file() and p.suffix in {".py", ".pyi"}
     )
     assert fresh, "protoc produced nothing"
