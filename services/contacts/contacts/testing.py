@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import grpc
 import nats
+import nats.js.errors
 import sqlalchemy as sa
 from chassis.events import ensure_streams
 from chassis.identity import Caller
@@ -46,6 +47,7 @@ class ContactsUnderTest:
     runtime: ServiceRuntime
     channel: grpc.Channel
     stub: pb_grpc.ContactsServiceStub
+    stopped: bool = False
 
     def call(self, method: str, request: Any, caller: Caller = ADMIN, timeout: float = 10.0) -> Any:
         """One RPC as `caller` (identity in metadata, as the gateway sends it)."""
@@ -94,6 +96,10 @@ def start_contacts(database_url: str, nats_url: str | None, var_dir: Path) -> Co
 
 
 def stop_contacts(running: ContactsUnderTest) -> None:
+    """Stops the service (once; a second call does nothing)."""
+    if running.stopped:
+        return
+    running.stopped = True
     running.channel.close()
     running.runtime.stop()
 
@@ -169,3 +175,19 @@ def rpc_failure(call: Callable[[], Any]) -> tuple[grpc.StatusCode, str, dict[str
         code, message, violations = from_rpc_error(error)
         return code, message, {v.field: v.reason for v in violations}
     raise AssertionError("the call succeeded but was expected to fail")
+
+
+async def _consumer_done(url: str, stream: str, durable: str) -> bool:
+    client = await nats.connect(url)
+    try:
+        info = await client.jetstream().consumer_info(stream, durable)
+        return bool(info.num_pending == 0 and info.num_ack_pending == 0)
+    except nats.js.errors.NotFoundError:
+        return False
+    finally:
+        await client.close()
+
+
+def consumer_caught_up(url: str, stream: str, durable: str) -> bool:
+    """Whether the durable consumer exists and has every message of the stream acknowledged."""
+    return asyncio.run(_consumer_done(url, stream, durable))

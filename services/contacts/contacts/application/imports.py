@@ -186,10 +186,11 @@ def _customer_row_ok(uow: UnitOfWork, item: _Prepared, run: _Run, errors: list[R
         key = (profile.tax_id, profile.branch_code)
         if key in run.tax_keys:
             fields.add("tax_id", f"the same tax id and branch as row {run.tax_keys[key]}")
-        for other in uow.customers.probes_matching(tax_id=profile.tax_id, phone="", email=""):
-            if other.branch_code == profile.branch_code:
-                fields.add("tax_id", f"customer {other.customer_id} has this tax id and branch")
-                break
+        else:
+            for other in uow.customers.probes_matching(tax_id=profile.tax_id, phone="", email=""):
+                if other.branch_code == profile.branch_code:
+                    fields.add("tax_id", f"customer {other.customer_id} has this tax id and branch")
+                    break
     if fields.violations:
         errors.extend(row_errors(item.row.number, fields.violations))
         return False

@@ -276,6 +276,7 @@ def parse_duplicate_probe(form: CustomerForm, fields: Fields) -> DuplicateProbe:
         phone=fields.clean("phone", form.phone, normalise_phone, "") if form.phone.strip() else "",
         email=fields.clean("email", form.email, normalise_email, "") if form.email.strip() else "",
     )
-    if not (probe.name or probe.name_en or probe.tax_id or probe.phone or probe.email):
+    given = (form.name, form.name_en, form.tax_id, form.phone, form.email)
+    if not any(value.strip() for value in given):
         fields.add("name", "give at least a name, tax id, phone or e-mail")
     return probe
