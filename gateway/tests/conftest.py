@@ -99,6 +99,17 @@ class FakeContacts(pb_grpc.ContactsServiceServicer):
         lead.audit.version += 1
         return pb.UpdateLeadResponse(lead=lead)
 
+    def QualifyLead(
+        self, request: pb.QualifyLeadRequest, context: grpc.ServicerContext
+    ) -> pb.QualifyLeadResponse:
+        self._seen(request, context)
+        lead = self.leads[request.lead_id]
+        lead.status = resources.LEAD_STATUS_QUALIFIED
+        customer = resources.Customer(
+            id=str(uuid.uuid4()), kind=request.customer.kind, name=lead.company_name
+        )
+        return pb.QualifyLeadResponse(lead=lead, customer=customer, customer_created=True)
+
     def CreateCustomer(
         self, request: pb.CreateCustomerRequest, context: grpc.ServicerContext
     ) -> pb.CreateCustomerResponse:

@@ -179,3 +179,20 @@ def test_public_lead_form_is_rate_limited_per_ip(make_app):
     form = {"contact_name": "x", "email": "x@example.com"}
     statuses = [client.post("/api/v1/public/lead-forms/website", json=form).status_code for _ in range(3)]
     assert statuses == [202, 202, 429]
+
+
+def test_qualify_takes_customer_overrides_with_a_kind(client, admin_headers, fake_contacts):
+    lead = client.post("/api/v1/leads", headers=admin_headers, json=LEAD).json
+    client.post(
+        f"/api/v1/leads/{lead['id']}/qualify",
+        headers=admin_headers,
+        json={
+            "customer": {"kind": "juristic", "tax_id": "0105550001231"},
+            "expected_amount": {"amount": "150000.00", "currency": "THB"},
+        },
+    )
+    sent = fake_contacts.servicer.requests[-1]
+    assert isinstance(sent, pb.QualifyLeadRequest)
+    assert sent.lead_id == lead["id"]
+    assert sent.customer.kind == resources.CUSTOMER_KIND_JURISTIC
+    assert sent.expected_amount.amount == "150000.00"

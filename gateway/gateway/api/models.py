@@ -105,8 +105,13 @@ class CustomerCreate(CustomerFields):
     name: str = Field(min_length=1, max_length=300)
 
 
-class CustomerPatch(CustomerFields):
+class CustomerDraft(CustomerFields):
+    """Any customer fields, none required (a PATCH, or the overrides when qualifying a lead)."""
+
     kind: CustomerKindName | None = None
+
+
+class CustomerPatch(CustomerDraft):
     expected_version: int | None = Field(default=None, ge=1)
 
 
@@ -154,7 +159,7 @@ class QualifyLead(_Body):
     existing_customer_id: str | None = Field(
         default=None, max_length=64, description="Link this customer instead of creating one."
     )
-    customer: CustomerFields | None = Field(default=None, description="Overrides for the new customer.")
+    customer: CustomerDraft | None = Field(default=None, description="Overrides for the new customer.")
     contact_person: ContactPersonFields | None = None
     expected_amount: MoneyIn | None = None
 
