@@ -18,7 +18,7 @@ from contacts.domain.events import LeadCreated, LeadDisqualified, LeadUpdated
 from contacts.domain.field_masks import overlay
 from contacts.domain.leads import UPDATABLE_FIELDS, disqualified, lead_to_form, parse_new_lead, updated_lead
 from contacts.domain.model import AuditStamp, Lead, LeadForm, LeadStatus
-from contacts.domain.ownership import Ownership, assign_owner, check_reassign
+from contacts.domain.ownership import Ownership, assign_owner, check_reassign, require_access
 from contacts.domain.validation import Fields
 
 
@@ -41,6 +41,7 @@ def create_lead(ctx: ContactsContext, caller: Caller, form: LeadForm, *, request
         if request_id:
             earlier = uow.leads.by_request_id(request_id)
             if earlier is not None:
+                require_access(caller, earlier.owner_id, earlier.team_id, "lead", earlier.id)
                 return earlier
         lead = Lead(
             id=ctx.ids("lead"),
