@@ -155,6 +155,12 @@ class CustomerGroupCreate(_Body):
     description: str | None = Field(default=None, max_length=2000)
 
 
+class QualifyCustomer(CustomerFields):
+    """The new customer's fields; empty ones are taken from the lead (juristic by default)."""
+
+    kind: CustomerKindName | None = None
+
+
 class QualifyLead(_Body):
     existing_customer_id: str | None = Field(
         default=None, max_length=64, description="Link this customer instead of creating one."
