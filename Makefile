@@ -33,7 +33,7 @@ lint: venv
 	$(BIN)/ruff format --check .
 
 typecheck: venv
-	$(BIN)/mypy chassis/chassis $(wildcard services/*/*/domain) gateway/gateway/domain
+	$(BIN)/mypy chassis/chassis $(filter-out %/migrations/ %/tests/,$(dir $(wildcard services/*/*/__init__.py))) gateway/gateway crm_platform
 
 buflint: venv
 	cd protos && ../node_modules/.bin/buf lint

@@ -34,6 +34,8 @@ def main() -> None:
 
 def _print_banner(platform: Platform, demo: dict[str, object]) -> None:
     url = platform.gateway_url
+    users = demo.get("users")
+    logins = ", ".join(str(u) for u in users) if isinstance(users, list) else ""
     lines = [
         "",
         "CRM platform is running",
@@ -44,7 +46,7 @@ def _print_banner(platform: Platform, demo: dict[str, object]) -> None:
         f"(metrics http://127.0.0.1:{platform.ports.contacts_http}/metrics)",
         f"  NATS          {platform.nats_url}   data: {Path(platform.var_dir).relative_to(ROOT)}/",
         f"  admin login   {platform.admin_email} / {platform.admin_password}",
-        f"  demo logins   {', '.join(map(str, demo.get('users', [])))} / {demo.get('password')}",
+        f"  demo logins   {logins} / {demo.get('password')}",
         "  try: curl -s -X POST "
         f"{url}/api/v1/auth/token -H 'Content-Type: application/json' "
         f'-d \'{{"grant_type":"password","username":"{platform.admin_email}",'

@@ -90,6 +90,7 @@ class ServiceRuntime:
             s.nats_url,
             poll_seconds=s.outbox_poll_seconds,
             batch_size=s.outbox_batch_size,
+            service=s.service_name,
         )
         self.database.add_commit_listener(self.relay.wake)
         if self.handlers:

@@ -160,3 +160,16 @@ def database_url(database_backend: str, tmp_path: Path) -> Iterator[str]:
         yield url
     finally:
         drop_postgres_database(url)
+
+
+@pytest.fixture
+def postgresql_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for tests of PostgreSQL-only behaviour (advisory locks,
+    concurrency of many connections). Skipped only where no PostgreSQL server answers."""
+    if "postgresql" not in database_backends():
+        pytest.skip(f"no PostgreSQL server answers at {PG_SERVER_URL}")
+    url = create_postgres_database()
+    try:
+        yield url
+    finally:
+        drop_postgres_database(url)

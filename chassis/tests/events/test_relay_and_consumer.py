@@ -380,11 +380,11 @@ def test_a_restarted_consumer_resumes_without_loss_or_double_apply(
     db.dispose()
 
 
-def test_only_one_relay_per_postgresql_database_publishes(database_url: str, nats_server: NatsServer) -> None:
-    db = open_database(database_url)
-    if db.is_sqlite:
-        db.dispose()
-        pytest.skip("advisory locks are PostgreSQL's; a SQLite service runs one relay process")
+def test_only_one_relay_per_postgresql_database_publishes(
+    postgresql_url: str, nats_server: NatsServer
+) -> None:
+    # Advisory locks are PostgreSQL's; a SQLite service runs one relay process.
+    db = open_database(postgresql_url)
     first, second = relay_for(db, nats_server), relay_for(db, nats_server)
 
     async def scenario() -> None:
