@@ -22,7 +22,12 @@ T = TypeVar("T")
 
 @pytest.fixture(scope="session")
 def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
-    running = Platform(var_dir=Path(tmp_path_factory.mktemp("platform")), ports=Ports.choose(preferred=False))
+    # A short ack wait so events held by a killed consumer come back within seconds.
+    running = Platform(
+        var_dir=Path(tmp_path_factory.mktemp("platform")),
+        ports=Ports.choose(preferred=False),
+        extra_env={"CONSUMER_ACK_WAIT_SECONDS": "3"},
+    )
     try:
         running.start()
         yield running
