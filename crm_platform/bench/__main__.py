@@ -74,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.monotonic()
     machine = f"{os.cpu_count()} cores, {host.system()} {host.machine()}, Python {host.python_version()}"
+    if hasattr(os, "getloadavg"):  # other work on the machine moves every figure
+        machine += f", load average {os.getloadavg()[0]:.1f} at start"
     print(f"CRM platform benchmarks: {machine}{' (quick run)' if args.quick else ''}", flush=True)
     figures: list[Figure] = []
     failures: list[str] = []
