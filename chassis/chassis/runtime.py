@@ -7,18 +7,17 @@ run in the gRPC thread pool with synchronous SQLAlchemy sessions.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import signal
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import Any
 
 import grpc
 import sqlalchemy as sa
 
+from chassis.background import BackgroundLoop
 from chassis.db import Database
 from chassis.events import EventConsumer, EventTables, Handler, OutboxRelay
 from chassis.grpc import GrpcServer, create_server
@@ -46,9 +45,7 @@ class ServiceRuntime:
     ops_server: OpsServer | None = field(default=None, init=False)
     relay: OutboxRelay | None = field(default=None, init=False)
     consumer: EventConsumer | None = field(default=None, init=False)
-    _loop: asyncio.AbstractEventLoop | None = field(default=None, init=False)
-    _stop: asyncio.Event | None = field(default=None, init=False)
-    _thread: threading.Thread | None = field(default=None, init=False)
+    _events: BackgroundLoop | None = field(default=None, init=False)
 
     @property
     def grpc_port(self) -> int:
@@ -103,27 +100,9 @@ class ServiceRuntime:
                 max_deliver=s.consumer_max_deliver,
                 ack_wait=s.consumer_ack_wait_seconds,
             )
-        ready = threading.Event()
-
-        def loop_main() -> None:
-            loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(loop)
-            self._loop = loop
-            self._stop = asyncio.Event()
-            ready.set()
-            tasks: list[Any] = []
-            if self.relay is not None:
-                tasks.append(self.relay.run(self._stop))
-            if self.consumer is not None:
-                tasks.append(self.consumer.run(self._stop))
-            try:
-                loop.run_until_complete(asyncio.gather(*tasks))
-            finally:
-                loop.close()
-
-        self._thread = threading.Thread(target=loop_main, name=f"{s.service_name}-events", daemon=True)
-        self._thread.start()
-        ready.wait(5)
+        tasks = [part.run for part in (self.relay, self.consumer) if part is not None]
+        self._events = BackgroundLoop(f"{s.service_name}-events", tasks)
+        self._events.start()
 
     def _database_ready(self) -> tuple[bool, str]:
         try:
@@ -134,17 +113,14 @@ class ServiceRuntime:
             return False, f"database: {error.__class__.__name__}"
 
     def _events_ready(self) -> tuple[bool, str]:
-        running = self._thread is not None and self._thread.is_alive()
-        return running, "events"
+        return self._events is not None and self._events.alive(), "events"
 
     def stop(self) -> None:
         grace = self.settings.shutdown_grace_seconds
         if self.grpc_server is not None:
             self.grpc_server.stop(grace)
-        if self._loop is not None and self._stop is not None:
-            self._loop.call_soon_threadsafe(self._stop.set)
-        if self._thread is not None:
-            self._thread.join(timeout=grace + 5)
+        if self._events is not None:
+            self._events.stop(timeout=grace + 5)
         if self.ops_server is not None:
             self.ops_server.stop()
         self.database.dispose()

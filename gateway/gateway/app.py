@@ -8,7 +8,9 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from chassis.background import BackgroundLoop
 from chassis.db import Database
+from chassis.events import OutboxRelay
 from chassis.observability import configure_logging, configure_tracing
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -94,12 +96,21 @@ def create_app(settings: GatewaySettings | None = None, *, contacts_client: Any 
     ):
         log.info("created the first admin %s", settings.admin_email)
     if settings.events_enabled:
-        from gateway.events import EventRelayThread
-
-        relay = EventRelayThread(settings, database, event_tables)
-        relay.start()
-        services.readiness.append(lambda: (relay.alive(), "events"))
-        services.closers.insert(0, relay.stop)
+        # Identity events leave through the outbox; with several gunicorn workers the relay's
+        # database lock lets exactly one of them publish.
+        relay = OutboxRelay(
+            database,
+            event_tables,
+            settings.nats_url,
+            service=settings.service_name,
+            poll_seconds=settings.outbox_poll_seconds,
+            batch_size=settings.outbox_batch_size,
+        )
+        database.add_commit_listener(relay.wake)
+        events = BackgroundLoop("gateway-events", [relay.run])
+        events.start()
+        services.readiness.append(lambda: (events.alive(), "events"))
+        services.closers.insert(0, events.stop)
     services.closers.append(database.dispose)
     return app
 

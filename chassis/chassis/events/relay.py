@@ -9,7 +9,8 @@ Rules it keeps (DESIGN §9):
   aggregate's events keep their order. The batch is retried after a growing backoff.
 - Only one relay per database publishes: on PostgreSQL it holds `pg_try_advisory_lock` on a
   dedicated connection (SKIP LOCKED would let two relays reorder an aggregate's events); on
-  SQLite a single process is assumed.
+  SQLite (several gunicorn workers share one file) an exclusive `flock` on a file beside the
+  database; another process takes over when the holder exits.
 - It is woken right after a commit that wrote outbox rows (`wake()`, registered with
   `Database.add_commit_listener`) and polls otherwise; NATS being down only delays it.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import hashlib
 import json
 import logging
@@ -25,6 +27,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO
 
 from nats.js import JetStreamContext
 from sqlalchemy import Connection, func, select, text
@@ -87,14 +91,20 @@ class OutboxRelay:
         self._wakeup: asyncio.Event | None = None
         self._failures = 0
         self._lock_connection: Connection | None = None
+        self._lock_file: IO[bytes] | None = None
         self._lock_key = _advisory_lock_key(f"crm-outbox-relay:{self._outbox.fullname}")
         self._backlog_refreshed = 0.0
         self._purged = 0.0
 
     @property
     def is_leader(self) -> bool:
-        """Whether this relay may publish (always on SQLite; the lock holder on PostgreSQL)."""
-        return self._db.is_sqlite or self._lock_connection is not None
+        """Whether this relay may publish (it holds the database's relay lock)."""
+        return self._lock_connection is not None or self._lock_file is not None or self._private_database
+
+    @property
+    def _private_database(self) -> bool:
+        """An in-memory SQLite database belongs to one process: nobody to share it with."""
+        return self._db.is_sqlite and self._db.url.database in (None, "", ":memory:")
 
     def wake(self) -> None:
         """Publish now instead of at the next poll. Safe from any thread (commit listeners
@@ -256,7 +266,7 @@ class OutboxRelay:
         """PostgreSQL: keep (or try to take) the advisory lock on a dedicated connection; the
         `SELECT 1` notices a lost connection, whose lock the server has released."""
         if self._db.is_sqlite:
-            return True
+            return self._hold_file_lock()
         if self._lock_connection is not None:
             try:
                 self._lock_connection.execute(text("SELECT 1"))
@@ -286,7 +296,26 @@ class OutboxRelay:
         connection.close()
         return False
 
+    def _hold_file_lock(self) -> bool:
+        """SQLite: an exclusive, non-blocking flock on `<database>.relay.lock`; the kernel
+        releases it when the holding process dies."""
+        if self._lock_file is not None or self._private_database:
+            return True
+        path = Path(self._db.url.database or "")
+        handle = path.with_name(path.name + ".relay.lock").open("ab")
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            return False
+        self._lock_file = handle
+        log.info("outbox relay: this process now publishes the outbox")
+        return True
+
     def _release_leadership(self) -> None:
+        if self._lock_file is not None:
+            self._lock_file.close()
+            self._lock_file = None
         connection = self._lock_connection
         if connection is None:
             return

@@ -380,11 +380,9 @@ def test_a_restarted_consumer_resumes_without_loss_or_double_apply(
     db.dispose()
 
 
-def test_only_one_relay_per_postgresql_database_publishes(
-    postgresql_url: str, nats_server: NatsServer
-) -> None:
-    # Advisory locks are PostgreSQL's; a SQLite service runs one relay process.
-    db = open_database(postgresql_url)
+def test_only_one_relay_per_database_publishes(database_url: str, nats_server: NatsServer) -> None:
+    # PostgreSQL: an advisory lock; SQLite: a file lock beside the database (gunicorn workers).
+    db = open_database(database_url)
     first, second = relay_for(db, nats_server), relay_for(db, nats_server)
 
     async def scenario() -> None:
