@@ -5,8 +5,19 @@ Rules it keeps (DESIGN §9):
   transaction commits late is picked up by the next poll instead of being skipped.
 - Every publish carries `Nats-Msg-Id` = the event id, the same on every retry, so JetStream
   drops a re-send inside its duplicate window (and consumers' inboxes drop later ones).
-- A failed publish ends the batch: nothing after it goes out before it does, so one
-  aggregate's events keep their order. The batch is retried after a growing backoff.
+- Publishes are pipelined (`js.publish_async`, up to `max_in_flight` PubAcks outstanding,
+  sent in seq order on one connection, so the stream holds them in seq order), but a row is
+  sent only after the PubAck of its aggregate's previous row in flight, and the first failure
+  seen stops further sends. So a failed event is never overtaken by a later event of its own
+  aggregate: per-aggregate order holds even under partial failure, without relying on
+  consumers dropping stale versions. Events of other aggregates may overtake it (acked, they
+  are marked; the stream promises no order across aggregates).
+- Nothing is marked published without its PubAck: every acknowledged row of the batch is
+  marked in one UPDATE; the failed row gets `attempts`/`last_error`; the unacknowledged rest
+  is retried in seq order after a growing backoff (re-sends that were in fact stored are
+  dropped by the duplicate window).
+- The backlog gauge costs no query once a batch drains the outbox, and at most one
+  COUNT(*) per second while a backlog lasts or publishing fails.
 - Only one relay per database publishes: on PostgreSQL it holds `pg_try_advisory_lock` on a
   dedicated connection (SKIP LOCKED would let two relays reorder an aggregate's events); on
   SQLite (several gunicorn workers share one file) an exclusive `flock` on a file beside the
@@ -25,18 +36,19 @@ import json
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
 
 from nats.js import JetStreamContext
+from nats.js.api import PubAck
 from sqlalchemy import Connection, func, select, text
 
 from chassis.db import Database
 from chassis.events.connection import close_quietly, connect_until_stopped, keep_running, sleep_or_stop
 from chassis.events.envelope import HEADER_MSG_ID
 from chassis.events.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG, PUBLISH_FAILURES
+from chassis.events.pipeline import PendingEvent, PublishFailure, PublishWindow, acked
 from chassis.events.schema import EventTables
 from chassis.events.stream import EVENTS_STREAM, ensure_streams
 
@@ -48,13 +60,9 @@ PURGE_INTERVAL_SECONDS = 600.0
 FIRST_BACKOFF_SECONDS = 0.05
 
 
-@dataclass(frozen=True)
-class _PendingEvent:
-    seq: int
-    id: str
-    subject: str
-    payload: bytes
-    headers: str
+class _BrokenPublisherError(Exception):
+    """A send failed inside nats-py before its PubAck future existed; the connection is
+    replaced so that the window slot it kept is not lost for good."""
 
 
 class OutboxRelay:
@@ -71,6 +79,7 @@ class OutboxRelay:
         batch_size: int = 200,
         service: str = "service",
         publish_timeout: float = 2.0,
+        max_in_flight: int = 256,
         max_backoff_seconds: float = 5.0,
         retain_published_days: float | None = None,
     ) -> None:
@@ -83,6 +92,7 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._service = service
         self._publish_timeout = publish_timeout
+        self._max_in_flight = max_in_flight
         self._max_backoff = max_backoff_seconds
         self._retain_published = (
             timedelta(days=retain_published_days) if retain_published_days is not None else None
@@ -151,8 +161,13 @@ class OutboxRelay:
                     continue
                 if client is None:
                     break
+                js = client.jetstream(
+                    timeout=self._publish_timeout, publish_async_max_pending=self._max_in_flight
+                )
                 try:
-                    await self._relay(client.jetstream(timeout=self._publish_timeout), stop, wakeup)
+                    await self._relay(js, stop, wakeup)
+                except _BrokenPublisherError:  # already logged and marked
+                    await sleep_or_stop(stop, self._next_backoff())
                 except Exception:
                     log.exception("outbox relay: error, retrying")
                     await sleep_or_stop(stop, self._next_backoff())
@@ -174,56 +189,89 @@ class OutboxRelay:
                 continue
             if rows:
                 if not await self._publish(js, rows):
+                    await self._refresh_gauges(drained=False)
                     await sleep_or_stop(stop, self._next_backoff())
                     continue
                 self._failures = 0
                 if len(rows) == self._batch_size:
+                    await self._refresh_gauges(drained=False)
                     continue
-            if rows or self._purge_due():
-                await asyncio.to_thread(self._housekeeping, bool(rows))
-            else:
-                OUTBOX_BACKLOG.labels(self._service).set(0)
+            # The batch was not full and all of it went out: the backlog is (about) empty, so
+            # the gauge needs no COUNT(*) here; housekeeping costs a thread hop only when due.
+            await self._refresh_gauges(drained=True)
             await _wait(wakeup, self._poll_seconds)
 
-    async def _publish(self, js: JetStreamContext, rows: Sequence[_PendingEvent]) -> bool:
-        published: list[int] = []
-        failure: tuple[int, str] | None = None
+    async def _publish(self, js: JetStreamContext, rows: Sequence[PendingEvent]) -> bool:
+        """Publishes `rows` pipelined, in seq order, and marks the acknowledged ones in one
+        UPDATE. A row waits for the PubAck of its aggregate's previous row in flight, and the
+        first failure stops further sends, so nothing overtakes an earlier event of its own
+        aggregate. Raises `_BrokenPublisherError` (after marking) when a send failed before
+        its future existed: nats-py then holds a slot of its in-flight window forever."""
+        window = PublishWindow(self._publish_timeout)
+        last_of_aggregate: dict[tuple[str, str], asyncio.Future[PubAck]] = {}
+        broken = False
         for row in rows:
+            key = (row.aggregate_type, row.aggregate_id)
+            earlier = last_of_aggregate.get(key)
+            if earlier is not None and not acked(earlier):
+                await window.settle_through(earlier)
+            if window.failure is not None:
+                break
             headers: dict[str, str] = json.loads(row.headers)
             headers[HEADER_MSG_ID] = row.id
             try:
-                ack = await js.publish(
+                future = await js.publish_async(
                     row.subject,
                     row.payload,
-                    timeout=self._publish_timeout,
+                    wait_stall=self._publish_timeout,
                     stream=self._stream,
                     headers=headers,
                 )
-            except Exception as error:  # any failure stops the batch to keep the order
-                PUBLISH_FAILURES.inc()
-                failure = (row.seq, f"{type(error).__name__}: {error}")
-                log.warning("outbox relay: publishing %s (%s) failed: %s", row.id, row.subject, failure[1])
+            except Exception as error:
+                window.fail(row, error)
+                broken = True
                 break
-            published.append(row.seq)
-            if not ack.duplicate:
-                EVENTS_PUBLISHED.labels(row.subject).inc()
-        await asyncio.to_thread(self._mark, published, failure)
+            window.add(row, future)
+            last_of_aggregate[key] = future
+        await window.settle_all()
+        failure = window.failure
+        if failure is not None:
+            PUBLISH_FAILURES.inc()
+            log.warning(
+                "outbox relay: publishing %s (%s) failed: %s",
+                failure.event_id,
+                failure.subject,
+                failure.error,
+            )
+        for subject in window.new_subjects:
+            EVENTS_PUBLISHED.labels(subject).inc()
+        await asyncio.to_thread(self._mark, window.published, failure)
+        if broken:
+            raise _BrokenPublisherError
         return failure is None
 
-    def _read_batch(self) -> list[_PendingEvent] | None:
+    def _read_batch(self) -> list[PendingEvent] | None:
         if not self._hold_leadership():
             return None
         outbox = self._outbox
         query = (
-            select(outbox.c.seq, outbox.c.id, outbox.c.subject, outbox.c.payload, outbox.c.headers)
+            select(
+                outbox.c.seq,
+                outbox.c.id,
+                outbox.c.subject,
+                outbox.c.payload,
+                outbox.c.headers,
+                outbox.c.aggregate_type,
+                outbox.c.aggregate_id,
+            )
             .where(outbox.c.published_at.is_(None))
             .order_by(outbox.c.seq)
             .limit(self._batch_size)
         )
         with self._db.read() as session:
-            return [_PendingEvent(*row) for row in session.execute(query)]
+            return [PendingEvent(*row) for row in session.execute(query)]
 
-    def _mark(self, published: list[int], failure: tuple[int, str] | None) -> None:
+    def _mark(self, published: list[int], failure: PublishFailure | None) -> None:
         outbox = self._outbox
         with self._db.transaction() as session:
             if published:
@@ -233,18 +281,24 @@ class OutboxRelay:
                     .values(published_at=datetime.now(UTC), attempts=outbox.c.attempts + 1, last_error=None)
                 )
             if failure is not None:
-                seq, error = failure
                 session.execute(
                     outbox.update()
-                    .where(outbox.c.seq == seq)
-                    .values(attempts=outbox.c.attempts + 1, last_error=error[:2000])
+                    .where(outbox.c.seq == failure.seq)
+                    .values(attempts=outbox.c.attempts + 1, last_error=failure.error[:2000])
                 )
 
-    def _housekeeping(self, had_rows: bool) -> None:
-        now = time.monotonic()
-        if not had_rows:
+    async def _refresh_gauges(self, *, drained: bool) -> None:
+        """Keeps `crm_outbox_backlog` cheap: 0 without a query once a batch drained the outbox,
+        else a COUNT(*) at most once per BACKLOG_REFRESH_SECONDS; purges when due."""
+        if drained:
             OUTBOX_BACKLOG.labels(self._service).set(0)
-        elif now - self._backlog_refreshed >= BACKLOG_REFRESH_SECONDS:
+        count_due = not drained and time.monotonic() - self._backlog_refreshed >= BACKLOG_REFRESH_SECONDS
+        if count_due or self._purge_due():
+            await asyncio.to_thread(self._housekeeping, count_due)
+
+    def _housekeeping(self, count_backlog: bool) -> None:
+        now = time.monotonic()
+        if count_backlog:
             self._backlog_refreshed = now
             self.backlog()
         if self._retain_published is not None and self._purge_due():
