@@ -26,6 +26,12 @@ graceful_timeout = int(_settings.shutdown_grace_seconds) + 5
 errorlog = "-"
 loglevel = _settings.log_level.lower()
 proc_name = "crm-gateway"
+# gunicorn >= 25 opens a control socket, by default $HOME/.gunicorn/gunicorn.ctl, which every
+# gunicorn of the user on the machine would share; keep ours under VAR_DIR (Unix socket paths
+# are limited to ~100 bytes: too deep a VAR_DIR turns the socket off).
+_control_socket = _settings.var_dir.resolve() / "gunicorn.ctl"
+control_socket = str(_control_socket)
+control_socket_disable = len(str(_control_socket).encode()) > 100
 
 
 def on_starting(server):
@@ -48,7 +54,11 @@ def child_exit(server, worker):
 
 def worker_exit(server, worker):
     from gateway.app import shutdown_app
+    from gateway.context import EXTENSION
 
+    # Only the gateway app has something to close (the bench serves a bare Flask app with
+    # this same file).
     app = getattr(worker, "wsgi", None)
-    if app is not None and hasattr(app, "extensions"):
+    extensions = getattr(app, "extensions", None)
+    if app is not None and isinstance(extensions, dict) and EXTENSION in extensions:
         shutdown_app(app)

@@ -16,6 +16,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gateway.adapters.tables import event_tables
+from gateway.auth.active_users import ActiveUsers
 from gateway.auth.guard import install_guard
 from gateway.auth.jwt_tokens import AccessTokenCodec
 from gateway.auth.passwords import PasswordHashing
@@ -63,11 +64,18 @@ def create_app(settings: GatewaySettings | None = None, *, contacts_client: Any 
         contacts_stub = client.stub
     else:
         contacts_stub = getattr(contacts_client, "stub", contacts_client)
+    active_users = ActiveUsers(database, settings.active_user_cache_seconds)
     services = Services(
         settings=settings,
         database=database,
-        tokens=TokenService(database, codec, hashing, timedelta(seconds=settings.refresh_token_ttl_seconds)),
-        identity=IdentityService(database, event_tables, hashing),
+        tokens=TokenService(
+            database,
+            codec,
+            hashing,
+            timedelta(seconds=settings.refresh_token_ttl_seconds),
+            active_users,
+        ),
+        identity=IdentityService(database, event_tables, hashing, user_deactivated=active_users.forget),
         limiter=RateLimiter(make_counter_store(database, settings.redis_url)),
         idempotency=IdempotencyStore(
             database,

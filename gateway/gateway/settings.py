@@ -32,6 +32,9 @@ class GatewaySettings(ServiceSettings):
     jwt_audience: str = "crm-api"
     access_token_ttl_seconds: int = Field(default=15 * 60, gt=0)
     refresh_token_ttl_seconds: int = Field(default=14 * 24 * 3600, gt=0)
+    # How long a worker trusts that a token's user is still active before reading the database
+    # again; a deactivation is seen at once by the worker that made it, by others within this.
+    active_user_cache_seconds: float = Field(default=2.0, ge=0)
 
     # Argon2id parameters (OWASP minimum m=19 MiB, t=2, p=1; argon2-cffi's defaults are stronger).
     argon2_time_cost: int = Field(default=3, ge=2)

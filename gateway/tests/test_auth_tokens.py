@@ -159,3 +159,24 @@ def test_deactivated_user_loses_access_at_once(client, admin_headers, login):
         client, grant_type="password", username="leaving@example.co.th", password="Leaving-Passw0rd!"
     )
     assert again.status_code == 401
+
+
+def test_other_workers_see_a_deactivation_within_the_cache_lifetime(app, client, admin_headers, login):
+    """A second ActiveUsers stands for another gunicorn worker: it trusts its cached answer
+    until the TTL passes, then reads the deactivation."""
+    from gateway.auth.active_users import ActiveUsers
+    from gateway.context import EXTENSION
+
+    created = client.post(
+        "/api/v1/users",
+        headers=admin_headers,
+        json={"email": "worker@example.co.th", "password": "Worker-Passw0rd!", "roles": ["sales_rep"]},
+    ).json
+    now = [100.0]
+    other_worker = ActiveUsers(app.extensions[EXTENSION].database, 2.0, clock=lambda: now[0])
+    assert other_worker.is_active(created["id"])
+    assert client.post(f"/api/v1/users/{created['id']}/deactivate", headers=admin_headers).status_code == 200
+    assert other_worker.is_active(created["id"])
+    now[0] += 2.5
+    assert not other_worker.is_active(created["id"])
+    assert not other_worker.is_active("no-such-user")

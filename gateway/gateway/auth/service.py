@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from gateway.adapters.refresh_tokens import RefreshTokenRepository
 from gateway.adapters.repositories import TeamRepository, UserRecord, UserRepository
+from gateway.auth.active_users import ActiveUsers
 from gateway.auth.jwt_tokens import AccessTokenCodec, TokenRejectedError
 from gateway.auth.passwords import PasswordHashing
 from gateway.domain.hierarchy import visible_team_ids
@@ -43,6 +44,7 @@ class TokenService:
     codec: AccessTokenCodec
     hashing: PasswordHashing
     refresh_ttl: timedelta
+    active_users: ActiveUsers
     clock: Clock = utc_now
 
     def password_grant(self, username: str, password: str) -> TokenPair:
@@ -96,14 +98,13 @@ class TokenService:
 
     def authenticate(self, bearer_token: str) -> Caller:
         """The caller of a request; the user must still be active (deactivation takes effect
-        at once, not when the access token expires)."""
+        within ACTIVE_USER_CACHE_SECONDS, at once in the worker that deactivated, not when the
+        access token expires). Roles and teams come from the signed token."""
         try:
             claims = self.codec.verify(bearer_token)
         except TokenRejectedError as error:
             raise Unauthenticated(f"the access token is not valid ({error})") from None
-        with self.database.read() as session:
-            user = UserRepository(session).get(claims.subject)
-        if user is None or not user.active:
+        if not self.active_users.is_active(claims.subject):
             raise Unauthenticated("the user of this token is not active")
         return Caller(user_id=claims.subject, roles=claims.roles, team_ids=claims.team_ids)
 

@@ -72,6 +72,8 @@ class IdentityService:
     events: EventTables
     hashing: PasswordHashing
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    # Told the user's id after a deactivation commits (the auth guard's active-user cache).
+    user_deactivated: Callable[[str], None] = lambda _user_id: None
 
     # -- users -------------------------------------------------------------------------
 
@@ -157,7 +159,8 @@ class IdentityService:
             RefreshTokenRepository(session).revoke_user(user_id, now)
             updated = _must(users.get(user_id), "user", user_id)
             self._record_user(session, USER_DEACTIVATED, identity_pb2.UserDeactivated, updated)
-            return updated
+        self.user_deactivated(user_id)
+        return updated
 
     def change_own_password(self, user_id: str, current_password: str, new_password: str) -> None:
         with self.database.read() as session:
