@@ -2,11 +2,13 @@
 
 For each message, in one transaction: skip it if the inbox has (durable, event id), else
 decode it, run the handler and write the inbox row; commit; then `ack_sync` (the double ack:
-a lost ack means a redelivery, which the inbox drops). A failing handler gets the message
-back after a backoff (`nak` with a delay); from the `max_deliver`-th delivery on, a failure
-sends the original payload and headers to `dlq.<durable>.<subject>` and terminates the
-message. Database outages (OperationalError and friends) are retried without ever being
-dead-lettered, and the server's own delivery limit is off, so no event is dropped silently.
+a lost ack means a redelivery, which the inbox drops). The ack's round trip overlaps the next
+message's transaction; a fetch's acks are all confirmed before the next fetch. A failing
+handler gets the message back after a backoff (`nak` with a delay); from the
+`max_deliver`-th delivery on, a failure sends the original payload and headers to
+`dlq.<durable>.<subject>` and terminates the message. Database outages (OperationalError and
+friends) are retried without ever being dead-lettered, and the server's own delivery limit is
+off, so no event is dropped silently.
 
 nats.py details (DESIGN §9): an empty `fetch` raises TimeoutError; after a server restart a
 pull subscription can go quiet (nats.py #504), so the subscription is re-created when the
@@ -172,8 +174,13 @@ class EventConsumer:
                     self._refresh = True
                     await sleep_or_stop(stop, RECOVERY_SECONDS)
                     continue
+                acks: list[asyncio.Task[None]] = []
                 for message in messages:
-                    await self._handle(js, message)
+                    await self._handle(js, message, acks)
+                # The next message's transaction runs while this one's ack round trip is under
+                # way; all of a fetch's acks are confirmed before the next fetch.
+                if acks:
+                    await asyncio.gather(*acks)
                 now = time.monotonic()
                 if messages:
                     last_activity = now
@@ -208,12 +215,14 @@ class EventConsumer:
         CONSUMER_PENDING.labels(self.durable).set(info.num_pending or 0)
         return bool(info.num_pending)
 
-    async def _handle(self, js: JetStreamContext, msg: Msg) -> None:
+    async def _handle(self, js: JetStreamContext, msg: Msg, acks: list[asyncio.Task[None]]) -> None:
+        """Applies `msg` (or naks / dead-letters it); a successful commit's `ack_sync` is
+        started as a task in `acks`, for the caller to await."""
         metadata = msg.metadata
         CONSUMER_PENDING.labels(self.durable).set(metadata.num_pending)
         handler = find_handler(self._handlers, msg.subject)
         if handler is None:  # the filter is broader than the handlers: nothing to do
-            await self._ack(msg)
+            acks.append(asyncio.create_task(self._ack(msg)))
             return
         delivery = metadata.num_delivered
         try:
@@ -237,7 +246,7 @@ class EventConsumer:
         if outcome is Outcome.APPLIED:
             lag = (datetime.now(UTC) - envelope.occurred_at).total_seconds()
             CONSUMER_LAG.labels(self.durable).observe(max(0.0, lag))
-        await self._ack(msg)
+        acks.append(asyncio.create_task(self._ack(msg)))
 
     async def _ack(self, msg: Msg) -> None:
         try:

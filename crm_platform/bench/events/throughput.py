@@ -1,8 +1,8 @@
 """Relay throughput: a backlog of outbox rows drained to PubAck, against raw nats-py
 publishing of the same subjects, payloads and headers (fresh Nats-Msg-Ids, so none is taken
-as a duplicate) to the same server: `await js.publish` one by one, which is what the relay
-does (so that ratio is the relay's own overhead: reading, marking, bookkeeping), and
-`js.publish_async` with a bounded window of futures in flight (what pipelining could reach).
+as a duplicate) to the same server: `await js.publish` one by one, and `js.publish_async`
+with a bounded window of futures in flight, which is what the relay does (so relay / raw
+pipelined is the relay's own overhead: reading, marking, per-aggregate gating, bookkeeping).
 """
 
 from __future__ import annotations
