@@ -10,7 +10,7 @@ from typing import Any
 
 from chassis.identity import Caller
 from chassis.money import Money
-from sqlalchemy import ColumnElement, Select, delete, exists, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, delete, exists, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from contacts.adapters.paging import Page, PageRequest, keyset_page
@@ -119,6 +119,22 @@ def _address(row: Row) -> Address:
     )
 
 
+# Built once (per-call select() construction and coercion cost more than the SQL on SQLite);
+# only bind values change per call. "ids" is an expanding IN parameter.
+_BY_ID = select(customers).where(customers.c.id == bindparam("id"))
+_BY_ID_FOR_UPDATE = _BY_ID.with_for_update()
+_ADDRESSES = select(customer_addresses).order_by(
+    customer_addresses.c.customer_id, customer_addresses.c.position
+)
+_GROUPS = select(customer_group_members.c.customer_id, customer_group_members.c.group_id).order_by(
+    customer_group_members.c.customer_id, customer_group_members.c.position
+)
+_ADDRESSES_OF_ONE = _ADDRESSES.where(customer_addresses.c.customer_id == bindparam("id"))
+_ADDRESSES_OF = _ADDRESSES.where(customer_addresses.c.customer_id.in_(bindparam("ids", expanding=True)))
+_GROUPS_OF_ONE = _GROUPS.where(customer_group_members.c.customer_id == bindparam("id"))
+_GROUPS_OF = _GROUPS.where(customer_group_members.c.customer_id.in_(bindparam("ids", expanding=True)))
+
+
 class CustomerRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -129,28 +145,32 @@ class CustomerRepository:
         ids = [row["id"] for row in rows]
         if not ids:
             return []
+        # Core statements on the session's connection: the same transaction, without the ORM
+        # execute path (these are plain table selects).
+        connection = self.session.connection()
+        one = len(ids) == 1  # GetCustomer: no IN-list expansion
         addresses: dict[str, list[Address]] = defaultdict(list)
-        for row in self.session.execute(
-            select(customer_addresses)
-            .where(customer_addresses.c.customer_id.in_(ids))
-            .order_by(customer_addresses.c.customer_id, customer_addresses.c.position)
-        ).mappings():
+        address_rows = (
+            connection.execute(_ADDRESSES_OF_ONE, {"id": ids[0]})
+            if one
+            else connection.execute(_ADDRESSES_OF, {"ids": ids})
+        )
+        for row in address_rows.mappings():
             addresses[row["customer_id"]].append(_address(row))
         groups: dict[str, list[str]] = defaultdict(list)
-        for row in self.session.execute(
-            select(customer_group_members)
-            .where(customer_group_members.c.customer_id.in_(ids))
-            .order_by(customer_group_members.c.customer_id, customer_group_members.c.position)
-        ).mappings():
-            groups[row["customer_id"]].append(row["group_id"])
+        group_rows = (
+            connection.execute(_GROUPS_OF_ONE, {"id": ids[0]})
+            if one
+            else connection.execute(_GROUPS_OF, {"ids": ids})
+        )
+        for customer_id, group_id in group_rows:
+            groups[customer_id].append(group_id)
         return [_customer(row, addresses[row["id"]], groups[row["id"]]) for row in rows]
 
     def get(self, customer_id: str, *, lock: bool = False) -> Customer | None:
         """The customer; `lock` holds its row until the transaction ends (PostgreSQL)."""
-        query = select(customers).where(customers.c.id == customer_id)
-        if lock:
-            query = query.with_for_update()
-        row = self.session.execute(query).mappings().first()
+        query = _BY_ID_FOR_UPDATE if lock else _BY_ID
+        row = self.session.connection().execute(query, {"id": customer_id}).mappings().first()
         return self._assemble([row])[0] if row else None
 
     def get_many(self, customer_ids: Iterable[str]) -> dict[str, Customer]:
