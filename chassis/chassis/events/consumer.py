@@ -2,8 +2,8 @@
 
 For each message, in one transaction: skip it if the inbox has (durable, event id), else
 decode it, run the handler and write the inbox row; commit; then `ack_sync` (the double ack:
-a lost ack means a redelivery, which the inbox drops). The ack's round trip overlaps the next
-message's transaction; a fetch's acks are all confirmed before the next fetch. A failing
+a lost ack means a redelivery, which the inbox drops). A fetch's messages are applied in one
+worker-thread hop, one transaction each, then acked concurrently, all before the next fetch. A failing
 handler gets the message back after a backoff (`nak` with a delay); from the
 `max_deliver`-th delivery on, a failure sends the original payload and headers to
 `dlq.<durable>.<subject>` and terminates the message. Database outages (OperationalError and
@@ -25,6 +25,7 @@ import logging
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import nats.errors
 from nats.aio.client import Client
@@ -42,6 +43,7 @@ from chassis.events.envelope import (
     HEADER_DELIVERIES,
     HEADER_EVENT_ID,
     HEADER_MSG_ID,
+    Envelope,
 )
 from chassis.events.inbox import (
     Handler,
@@ -174,13 +176,8 @@ class EventConsumer:
                     self._refresh = True
                     await sleep_or_stop(stop, RECOVERY_SECONDS)
                     continue
-                acks: list[asyncio.Task[None]] = []
-                for message in messages:
-                    await self._handle(js, message, acks)
-                # The next message's transaction runs while this one's ack round trip is under
-                # way; all of a fetch's acks are confirmed before the next fetch.
-                if acks:
-                    await asyncio.gather(*acks)
+                if messages:
+                    await self._handle_fetched(js, messages)
                 now = time.monotonic()
                 if messages:
                     last_activity = now
@@ -215,38 +212,56 @@ class EventConsumer:
         CONSUMER_PENDING.labels(self.durable).set(info.num_pending or 0)
         return bool(info.num_pending)
 
-    async def _handle(self, js: JetStreamContext, msg: Msg, acks: list[asyncio.Task[None]]) -> None:
-        """Applies `msg` (or naks / dead-letters it); a successful commit's `ack_sync` is
-        started as a task in `acks`, for the caller to await."""
-        metadata = msg.metadata
-        CONSUMER_PENDING.labels(self.durable).set(metadata.num_pending)
-        handler = find_handler(self._handlers, msg.subject)
-        if handler is None:  # the filter is broader than the handlers: nothing to do
+    async def _handle_fetched(self, js: JetStreamContext, messages: list[Msg]) -> None:
+        """Applies one fetch's messages, each in its own transaction, in one worker-thread
+        hop; then acks (`ack_sync`, concurrently) the applied ones and naks / dead-letters the
+        failed ones, all before the next fetch."""
+        CONSUMER_PENDING.labels(self.durable).set(messages[-1].metadata.num_pending)
+        jobs = [(msg, msg.metadata, find_handler(self._handlers, msg.subject)) for msg in messages]
+        results = await asyncio.to_thread(self._apply_all, jobs)
+        acks: list[asyncio.Task[None]] = []
+        for (msg, metadata, handler), result in zip(jobs, results, strict=True):
+            if handler is None or result is None:  # no handler for it (a broader filter)
+                acks.append(asyncio.create_task(self._ack(msg)))
+                continue
+            if isinstance(result, Exception):
+                EVENTS_CONSUMED.labels(self.durable, msg.subject, Outcome.FAILED.value).inc()
+                await self._failed(js, msg, result, metadata.num_delivered)
+                continue
+            envelope, outcome = result
+            EVENTS_CONSUMED.labels(self.durable, msg.subject, outcome.value).inc()
+            if outcome is Outcome.APPLIED:
+                lag = (datetime.now(UTC) - envelope.occurred_at).total_seconds()
+                CONSUMER_LAG.labels(self.durable).observe(max(0.0, lag))
             acks.append(asyncio.create_task(self._ack(msg)))
-            return
-        delivery = metadata.num_delivered
-        try:
-            envelope = decode_envelope(
-                handler,
-                subject=msg.subject,
-                data=msg.data,
-                headers=msg.headers or {},
-                delivery=delivery,
-                fallback_event_id=f"{metadata.stream}:{metadata.sequence.stream}",
-                fallback_time=metadata.timestamp,
-            )
-            outcome = await asyncio.to_thread(
-                apply_once, self._db, self._tables, self.durable, handler, envelope
-            )
-        except Exception as error:
-            EVENTS_CONSUMED.labels(self.durable, msg.subject, Outcome.FAILED.value).inc()
-            await self._failed(js, msg, error, delivery)
-            return
-        EVENTS_CONSUMED.labels(self.durable, msg.subject, outcome.value).inc()
-        if outcome is Outcome.APPLIED:
-            lag = (datetime.now(UTC) - envelope.occurred_at).total_seconds()
-            CONSUMER_LAG.labels(self.durable).observe(max(0.0, lag))
-        acks.append(asyncio.create_task(self._ack(msg)))
+        if acks:
+            await asyncio.gather(*acks)
+
+    def _apply_all(
+        self, jobs: list[tuple[Msg, Msg.Metadata, Handler | None]]
+    ) -> list[tuple[Envelope[Any], Outcome] | Exception | None]:
+        """In a worker thread: decodes and applies each message (one transaction each, in
+        order); a failure is returned in its place and does not stop the others."""
+        results: list[tuple[Envelope[Any], Outcome] | Exception | None] = []
+        for msg, metadata, handler in jobs:
+            if handler is None:
+                results.append(None)
+                continue
+            try:
+                envelope = decode_envelope(
+                    handler,
+                    subject=msg.subject,
+                    data=msg.data,
+                    headers=msg.headers or {},
+                    delivery=metadata.num_delivered,
+                    fallback_event_id=f"{metadata.stream}:{metadata.sequence.stream}",
+                    fallback_time=metadata.timestamp,
+                )
+                outcome = apply_once(self._db, self._tables, self.durable, handler, envelope)
+                results.append((envelope, outcome))
+            except Exception as error:
+                results.append(error)
+        return results
 
     async def _ack(self, msg: Msg) -> None:
         try:
