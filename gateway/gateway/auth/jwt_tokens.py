@@ -3,12 +3,18 @@
 The algorithm is pinned on decode (a token saying `alg: none` or RS256 is refused), and
 `exp`, `iat`, `iss`, `aud` are required and checked; the claim rules beyond the signature
 (token type, subject, roles) are the domain's (gateway.domain.tokens).
+
+A client sends the same access token on every request until it expires, so each process
+remembers the claims of tokens it has verified, keyed by the exact token text (the same bytes
+verify the same way), until the token's `exp` (plus leeway) passes; decoding and the HMAC were
+~0.3 ms of every request.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import jwt
@@ -22,6 +28,8 @@ from gateway.domain.tokens import (
 )
 
 ALGORITHM = "HS256"
+# Upper bound on remembered tokens per process; the memory is cleared when it is reached.
+MAX_VERIFIED = 10_000
 
 
 class TokenRejectedError(Exception):
@@ -36,6 +44,10 @@ class AccessTokenCodec:
     ttl: timedelta
     # Clock skew tolerated between gateway replicas.
     leeway_seconds: int = 10
+    # token text -> (claims, time.time() after which the token is expired).
+    _verified: dict[str, tuple[AccessClaims, float]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def issue(
         self, *, user_id: str, roles: list[str], team_ids: list[str], now: datetime
@@ -49,6 +61,19 @@ class AccessTokenCodec:
         return token, claims
 
     def verify(self, token: str) -> AccessClaims:
+        """The claims of a valid access token; raises TokenRejectedError otherwise."""
+        remembered = self._verified.get(token)
+        if remembered is not None:
+            if time.time() <= remembered[1]:
+                return remembered[0]
+            self._verified.pop(token, None)  # expired: the full check below says so
+        claims = self._verify(token)
+        if len(self._verified) >= MAX_VERIFIED:
+            self._verified.clear()
+        self._verified[token] = (claims, claims.expires_at.timestamp() + self.leeway_seconds)
+        return claims
+
+    def _verify(self, token: str) -> AccessClaims:
         try:
             decoded = jwt.decode(
                 token,
