@@ -105,6 +105,11 @@ def _customer(row: Row, addresses: Sequence[Address], group_ids: Sequence[str]) 
     )
 
 
+def _joined_address(row: Row) -> Address:
+    """An address from a customer row joined with its addresses (see _WITH_ADDRESSES)."""
+    return _address({key[len(_ADDRESS_PREFIX) :]: row[key] for key in _ADDRESS_KEYS})
+
+
 def _address(row: Row) -> Address:
     return Address(
         id=row["id"],
@@ -133,6 +138,16 @@ _ADDRESSES_OF_ONE = _ADDRESSES.where(customer_addresses.c.customer_id == bindpar
 _ADDRESSES_OF = _ADDRESSES.where(customer_addresses.c.customer_id.in_(bindparam("ids", expanding=True)))
 _GROUPS_OF_ONE = _GROUPS.where(customer_group_members.c.customer_id == bindparam("id"))
 _GROUPS_OF = _GROUPS.where(customer_group_members.c.customer_id.in_(bindparam("ids", expanding=True)))
+# A plain read of one customer: its row and its addresses in one statement (one row per
+# address; address columns prefixed "address_"), then its groups.
+_ADDRESS_PREFIX = "address_"
+_ADDRESS_KEYS = tuple(_ADDRESS_PREFIX + column.name for column in customer_addresses.c)
+_WITH_ADDRESSES = (
+    select(customers, *(column.label(_ADDRESS_PREFIX + column.name) for column in customer_addresses.c))
+    .select_from(customers.outerjoin(customer_addresses, customer_addresses.c.customer_id == customers.c.id))
+    .where(customers.c.id == bindparam("id"))
+    .order_by(customer_addresses.c.position)
+)
 
 
 class CustomerRepository:
@@ -169,9 +184,16 @@ class CustomerRepository:
 
     def get(self, customer_id: str, *, lock: bool = False) -> Customer | None:
         """The customer; `lock` holds its row until the transaction ends (PostgreSQL)."""
-        query = _BY_ID_FOR_UPDATE if lock else _BY_ID
-        row = self.session.connection().execute(query, {"id": customer_id}).mappings().first()
-        return self._assemble([row])[0] if row else None
+        connection = self.session.connection()
+        if lock:
+            row = connection.execute(_BY_ID_FOR_UPDATE, {"id": customer_id}).mappings().first()
+            return self._assemble([row])[0] if row else None
+        rows = connection.execute(_WITH_ADDRESSES, {"id": customer_id}).mappings().all()
+        if not rows:
+            return None
+        addresses = [_joined_address(row) for row in rows if row[_ADDRESS_PREFIX + "id"] is not None]
+        group_ids = list(connection.execute(_GROUPS_OF_ONE, {"id": customer_id}).scalars(1))
+        return _customer(rows[0], addresses, group_ids)
 
     def get_many(self, customer_ids: Iterable[str]) -> dict[str, Customer]:
         ids = sorted(set(customer_ids))
