@@ -181,32 +181,42 @@ class OutboxRelay:
 
     async def _relay(self, js: JetStreamContext, stop: asyncio.Event, wakeup: asyncio.Event) -> None:
         await ensure_streams(js)
+        prefetched: list[PendingEvent] | None = None
+        rows: list[PendingEvent] | None
         while keep_running(stop):
-            wakeup.clear()
-            rows = await asyncio.to_thread(self._read_batch)
+            if prefetched is not None:  # read in the same thread hop as the last mark
+                rows, prefetched = prefetched, None
+            else:
+                wakeup.clear()
+                rows = await asyncio.to_thread(self._read_batch)
             if rows is None:  # another relay holds the lock
                 await sleep_or_stop(stop, LEADERSHIP_RETRY_SECONDS)
                 continue
             if rows:
-                if not await self._publish(js, rows):
+                published, prefetched = await self._publish(js, rows, wakeup)
+                if not published:
                     await self._refresh_gauges(drained=False)
                     await sleep_or_stop(stop, self._next_backoff())
                     continue
                 self._failures = 0
                 if len(rows) == self._batch_size:
                     await self._refresh_gauges(drained=False)
-                    continue
-            # The batch was not full and all of it went out: the backlog is (about) empty, so
-            # the gauge needs no COUNT(*) here; housekeeping costs a thread hop only when due.
+                continue
+            # A read found nothing after a batch went out: the backlog is (about) empty, so the
+            # gauge needs no COUNT(*) here; housekeeping costs a thread hop only when due.
             await self._refresh_gauges(drained=True)
             await _wait(wakeup, self._poll_seconds)
 
-    async def _publish(self, js: JetStreamContext, rows: Sequence[PendingEvent]) -> bool:
+    async def _publish(
+        self, js: JetStreamContext, rows: Sequence[PendingEvent], wakeup: asyncio.Event
+    ) -> tuple[bool, list[PendingEvent] | None]:
         """Publishes `rows` pipelined, in seq order, and marks the acknowledged ones in one
-        UPDATE. A row waits for the PubAck of its aggregate's previous row in flight, and the
-        first failure stops further sends, so nothing overtakes an earlier event of its own
-        aggregate. Raises `_BrokenPublisherError` (after marking) when a send failed before
-        its future existed: nats-py then holds a slot of its in-flight window forever."""
+        UPDATE; returns whether all went out and, if so, the next batch, read in the same
+        thread hop as the mark (None: no longer the leader). A row waits for the PubAck of
+        its aggregate's previous row in flight and the first failure stops further sends, so
+        nothing overtakes an earlier event of its aggregate. Raises `_BrokenPublisherError`
+        (after marking) when a send failed before its future existed: nats-py then holds a
+        slot of its in-flight window forever."""
         window = PublishWindow(self._publish_timeout)
         last_of_aggregate: dict[tuple[str, str], asyncio.Future[PubAck]] = {}
         broken = False
@@ -245,10 +255,13 @@ class OutboxRelay:
             )
         for subject in window.new_subjects:
             EVENTS_PUBLISHED.labels(subject).inc()
-        await asyncio.to_thread(self._mark, window.published, failure)
-        if broken:
-            raise _BrokenPublisherError
-        return failure is None
+        if failure is not None:
+            await asyncio.to_thread(self._mark, window.published, failure)
+            if broken:
+                raise _BrokenPublisherError
+            return False, None
+        wakeup.clear()  # before the read: a commit from now on wakes the relay again
+        return True, await asyncio.to_thread(self._mark_and_read, window.published)
 
     def _read_batch(self) -> list[PendingEvent] | None:
         if not self._hold_leadership():
@@ -270,6 +283,10 @@ class OutboxRelay:
         )
         with self._db.read() as session:
             return [PendingEvent(*row) for row in session.execute(query)]
+
+    def _mark_and_read(self, published: list[int]) -> list[PendingEvent] | None:
+        self._mark(published, None)
+        return self._read_batch()
 
     def _mark(self, published: list[int], failure: PublishFailure | None) -> None:
         outbox = self._outbox
