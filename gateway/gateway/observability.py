@@ -40,6 +40,13 @@ HTTP_DURATION = Histogram(
 )
 
 ops = Blueprint("ops", __name__)
+# The headers trace context propagation reads (W3C trace context and baggage).
+_PROPAGATION_HEADERS = ("traceparent", "tracestate", "baggage")
+# Metric children by label values: `.labels()` hashes and locks on every call.
+# What extract() gives for a request without trace headers: an empty context (a root span).
+_NO_PARENT = otel_context.Context()
+_REQUEST_COUNTERS: dict[tuple[str, str, str], Counter] = {}
+_DURATIONS: dict[tuple[str, str], Histogram] = {}
 ReadinessCheck = Callable[[], tuple[bool, str]]
 
 
@@ -51,7 +58,11 @@ def install_metrics(app: Flask) -> None:
     def start_timer() -> None:
         g.request_started = time.perf_counter()
         route = request.url_rule.rule if request.url_rule is not None else "unmatched"
-        parent = propagate.extract(dict(request.headers))
+        # Only the propagation headers, looked up case-insensitively (copying every header
+        # into a dict cost time and lost the lower-case spelling the propagator asks for).
+        headers = request.headers
+        carrier = {name: value for name in _PROPAGATION_HEADERS if (value := headers.get(name)) is not None}
+        parent = propagate.extract(carrier) if carrier else _NO_PARENT
         span = _TRACER.start_span(
             f"{request.method} {route}",
             context=parent,
@@ -74,12 +85,20 @@ def install_metrics(app: Flask) -> None:
     def count(response: Response) -> Response:
         started = g.get("request_started")
         route = request.url_rule.rule if request.url_rule is not None else "unmatched"
-        HTTP_REQUESTS.labels(request.method, route, str(response.status_code)).inc()
+        key = (request.method, route, str(response.status_code))
+        counter = _REQUEST_COUNTERS.get(key)
+        if counter is None:
+            counter = _REQUEST_COUNTERS.setdefault(key, HTTP_REQUESTS.labels(*key))
+        counter.inc()
         span = g.get("otel_span")
         if span is not None:
             span.set_attribute("http.response.status_code", response.status_code)
         if started is not None:
-            HTTP_DURATION.labels(request.method, route).observe(time.perf_counter() - started)
+            timing = (request.method, route)
+            duration = _DURATIONS.get(timing)
+            if duration is None:
+                duration = _DURATIONS.setdefault(timing, HTTP_DURATION.labels(*timing))
+            duration.observe(time.perf_counter() - started)
         return response
 
 

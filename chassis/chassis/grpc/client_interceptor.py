@@ -89,7 +89,7 @@ class ClientCallInterceptor(
         kind: str,
     ) -> Any:
         service, method = split_method(details.method)
-        labels = (kind, service, method)
+        call_metrics = metrics.call_metrics("client", kind, service, method)
         span = _TRACER.start_span(
             f"{service}/{method}",
             kind=SpanKind.CLIENT,
@@ -111,12 +111,12 @@ class ClientCallInterceptor(
             getattr(details, "wait_for_ready", None),
             getattr(details, "compression", None),
         )
-        metrics.GRPC_CLIENT_STARTED.labels(*labels).inc()
+        call_metrics.started.inc()
         started = time.perf_counter()
 
         def finish(code: grpc.StatusCode) -> None:
-            metrics.GRPC_CLIENT_HANDLED.labels(*labels, code.name).inc()
-            metrics.GRPC_CLIENT_HANDLING_SECONDS.labels(*labels).observe(time.perf_counter() - started)
+            call_metrics.handled_with(code.name).inc()
+            call_metrics.handling.observe(time.perf_counter() - started)
             span.set_attribute("rpc.grpc.status_code", code.value[0])
             if code != _OK:
                 span.set_status(Status(StatusCode.ERROR, code.name))

@@ -130,6 +130,7 @@ class _ServerCall:
         self.ctx = contextvars.copy_context()
         self.service, self.method_name = split_method(method)
         self.labels = (kind, self.service, self.method_name)
+        self.metrics = metrics.call_metrics("server", kind, self.service, self.method_name)
         self.unary_request = kind in (UNARY, SERVER_STREAM)
         self.started = time.perf_counter()
         self.span: trace.Span | None = None
@@ -143,7 +144,7 @@ class _ServerCall:
         response = self._guarded(behavior, request, self.context)
         self._finish(_context_code(self.context) or grpc.StatusCode.OK)
         if response is not None:
-            metrics.GRPC_SERVER_MSG_SENT.labels(*self.labels).inc()
+            self._sent()
         return response
 
     def stream(
@@ -157,7 +158,7 @@ class _ServerCall:
                 if item is _END:
                     self._finish(_context_code(self.context) or grpc.StatusCode.OK)
                     return
-                metrics.GRPC_SERVER_MSG_SENT.labels(*self.labels).inc()
+                self._sent()
                 yield item
         finally:
             if not self.finished:  # closed before the end: the client went away
@@ -170,19 +171,27 @@ class _ServerCall:
         return iter(self._guarded(behavior, request, self.context))
 
     def count_received(self, requests: Iterator[_T]) -> Iterator[_T]:
-        counter = metrics.GRPC_SERVER_MSG_RECEIVED.labels(*self.labels)
+        counter = self._received_counter()
         for request in requests:
             counter.inc()
             yield request
+
+    def _sent(self) -> None:
+        sent = self.metrics.sent
+        (sent if sent is not None else metrics.GRPC_SERVER_MSG_SENT.labels(*self.labels)).inc()
+
+    def _received_counter(self) -> Any:
+        received = self.metrics.received
+        return received if received is not None else metrics.GRPC_SERVER_MSG_RECEIVED.labels(*self.labels)
 
     # -- before, around and after the handler ------------------------------------------------
 
     def _begin(self) -> None:
         """Runs inside self.ctx: counts the call, opens the span, binds caller and deadline,
         and refuses a call whose deadline has passed before it reached a thread."""
-        metrics.GRPC_SERVER_STARTED.labels(*self.labels).inc()
+        self.metrics.started.inc()
         if self.unary_request:
-            metrics.GRPC_SERVER_MSG_RECEIVED.labels(*self.labels).inc()
+            self._received_counter().inc()
         caller = Caller.from_metadata(self.metadata)
         set_caller(caller)
         remaining = self.context.time_remaining()
@@ -237,8 +246,8 @@ class _ServerCall:
         if self.finished:
             return
         self.finished = True
-        metrics.GRPC_SERVER_HANDLED.labels(*self.labels, code.name).inc()
-        metrics.GRPC_SERVER_HANDLING_SECONDS.labels(*self.labels).observe(time.perf_counter() - self.started)
+        self.metrics.handled_with(code.name).inc()
+        self.metrics.handling.observe(time.perf_counter() - self.started)
         if self.span is None:
             return
         self.span.set_attribute("rpc.grpc.status_code", code.value[0])

@@ -48,3 +48,46 @@ GRPC_CLIENT_HANDLING_SECONDS = Histogram(
     _CALL,
     buckets=LATENCY_BUCKETS,
 )
+
+
+class CallMetrics:
+    """The metric children of one (grpc_type, service, method), looked up once: `.labels()`
+    hashes and locks on every call, and an interceptor would do it four or five times per
+    RPC. Children are per process, so caching them is safe (also with multiprocess mode)."""
+
+    __slots__ = ("handled", "handled_by_code", "handling", "labels", "received", "sent", "started")
+
+    def __init__(self, side: str, labels: tuple[str, str, str]) -> None:
+        self.labels = labels
+        if side == "server":
+            self.started = GRPC_SERVER_STARTED.labels(*labels)
+            self.handled = GRPC_SERVER_HANDLED
+            self.handling = GRPC_SERVER_HANDLING_SECONDS.labels(*labels)
+            self.received: Counter | None = GRPC_SERVER_MSG_RECEIVED.labels(*labels)
+            self.sent: Counter | None = GRPC_SERVER_MSG_SENT.labels(*labels)
+        else:
+            self.started = GRPC_CLIENT_STARTED.labels(*labels)
+            self.handled = GRPC_CLIENT_HANDLED
+            self.handling = GRPC_CLIENT_HANDLING_SECONDS.labels(*labels)
+            self.received = None
+            self.sent = None
+        self.handled_by_code: dict[str, Counter] = {}
+
+    def handled_with(self, code_name: str) -> Counter:
+        child = self.handled_by_code.get(code_name)
+        if child is None:
+            child = self.handled.labels(*self.labels, code_name)
+            self.handled_by_code[code_name] = child
+        return child
+
+
+_CALL_METRICS: dict[tuple[str, str, str, str], CallMetrics] = {}
+
+
+def call_metrics(side: str, kind: str, service: str, method: str) -> CallMetrics:
+    """The cached CallMetrics of a method on the "server" or "client" side."""
+    key = (side, kind, service, method)
+    found = _CALL_METRICS.get(key)
+    if found is None:
+        found = _CALL_METRICS.setdefault(key, CallMetrics(side, (kind, service, method)))
+    return found
