@@ -11,7 +11,7 @@ walking the message descriptor, never per view:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from google.protobuf import json_format
@@ -81,31 +81,57 @@ def _out_message(descriptor: Any, raw: Mapping[str, Any]) -> dict[str, Any]:
     if descriptor.full_name == MONEY:
         return {"amount": raw.get("amount", ""), "currency": raw.get("currency_code", "")}
     result: dict[str, Any] = {}
-    for field in descriptor.fields:
-        if field.name not in raw:
-            result[field.name] = [] if _is_repeated(field) else None
+    for name, shape, convert in _out_plan(descriptor):
+        if name not in raw:
+            result[name] = [] if shape is not _SINGLE else None
             continue
-        value = raw[field.name]
-        if field.message_type is not None and field.message_type.GetOptions().map_entry:
-            value_field = field.message_type.fields_by_name["value"]
-            result[field.name] = {k: _out_value(value_field, v) for k, v in value.items()}
-        elif _is_repeated(field):
-            result[field.name] = [_out_value(field, item) for item in value]
+        value = raw[name]
+        if convert is None:
+            result[name] = value
+        elif shape is _MAP:
+            result[name] = {k: convert(v) for k, v in value.items()}
+        elif shape is _REPEATED:
+            result[name] = [convert(item) for item in value]
         else:
-            result[field.name] = _out_value(field, value)
+            result[name] = convert(value)
     return result
 
 
-def _out_value(field: Any, value: Any) -> Any:
+_SINGLE, _REPEATED, _MAP = "single", "repeated", "map"
+# Per message type: (field name, shape, converter or None) for each field, worked out once
+# (descriptor lookups such as GetOptions() cost more than the conversion itself).
+_OUT_PLANS: dict[Any, tuple[tuple[str, str, Callable[[Any], Any] | None], ...]] = {}
+
+
+def _out_plan(descriptor: Any) -> tuple[tuple[str, str, Callable[[Any], Any] | None], ...]:
+    plan = _OUT_PLANS.get(descriptor)
+    if plan is None:
+        steps = []
+        for field in descriptor.fields:
+            if field.message_type is not None and field.message_type.GetOptions().map_entry:
+                value_field = field.message_type.fields_by_name["value"]
+                steps.append((field.name, _MAP, _out_converter(value_field)))
+            else:
+                shape = _REPEATED if _is_repeated(field) else _SINGLE
+                steps.append((field.name, shape, _out_converter(field)))
+        plan = _OUT_PLANS.setdefault(descriptor, tuple(steps))
+    return plan
+
+
+def _out_converter(field: Any) -> Callable[[Any], Any] | None:
+    """How a field's JSON value becomes REST JSON: enum short names, nested messages, int64
+    strings as numbers (None: the value as it is)."""
     if field.type == FieldDescriptor.TYPE_ENUM:
-        return enum_short_name(field.enum_type, value) if isinstance(value, str) else value
+        enum = field.enum_type
+        return lambda value: enum_short_name(enum, value) if isinstance(value, str) else value
     if field.type == FieldDescriptor.TYPE_MESSAGE:
         if field.message_type.full_name in (TIMESTAMP, FIELD_MASK):
-            return value
-        return _out_message(field.message_type, value)
+            return None
+        message_type = field.message_type
+        return lambda value: _out_message(message_type, value)
     if field.type in _INT64:
-        return int(value)
-    return value
+        return int
+    return None
 
 
 def from_json(data: Mapping[str, Any], message_class: type[M]) -> M:
