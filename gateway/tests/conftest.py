@@ -186,6 +186,8 @@ def make_settings(
             "admin_email": ADMIN_EMAIL,
             "admin_password": ADMIN_PASSWORD,
             "log_json": False,
+            # Windows are aligned to the clock: a long one never rolls over inside a test.
+            "login_rate_window_seconds": 1_000_000,
         }
         values.update(overrides)
         return GatewaySettings(**values)
