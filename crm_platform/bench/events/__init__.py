@@ -19,7 +19,7 @@ from pathlib import Path
 from chassis.db import Database
 from chassis.testing import NatsServer, create_postgres_database, database_backends, drop_postgres_database
 
-from crm_platform.bench.events.lag import LagResult, measure_lag
+from crm_platform.bench.events.lag import DEFAULT_WRITERS, LagResult, measure_lag
 from crm_platform.bench.events.schema import consumer_schema, producer_schema
 from crm_platform.bench.events.throughput import measure_raw_publish, measure_relay_drain
 from crm_platform.bench.report import Figure, at_least, median, percentile, under
@@ -37,6 +37,7 @@ class EventSettings:
     backlog: int = 20_000
     publish_window: int = 256
     drain_deadline: float = 30.0
+    writers: int = DEFAULT_WRITERS  # threads offering the fixed rate, as a service's gRPC workers
 
 
 @contextmanager
@@ -60,8 +61,9 @@ def _lag_figures(
     name = f"{offered:,.0f}/s"
     lag_ms = [sample * 1000 for sample in lag.samples]
     missing = f"; {lag.missing:,} not applied within {deadline:.0f} s" if lag.missing else ""
+    threads = f"{lag.writer.threads} writer thread{'s' if lag.writer.threads != 1 else ''}"
     written = f"written at {lag.writer.rate:,.0f}/s"
-    note = f"{lag.writer.count:,} events offered at {offered:,.0f}/s, {written}{missing}"
+    note = f"{lag.writer.count:,} events offered at {offered:,.0f}/s by {threads}, {written}{missing}"
     return [
         Figure(
             SECTION,
@@ -69,6 +71,7 @@ def _lag_figures(
             lag.writer.rate,
             "events/s",
             at_least(offered * 0.98),
+            note=f"{threads}, one transaction per event",
         ),
         Figure(SECTION, f"{backend}: {name} lag p50", median(lag_ms), "ms", note=note),
         Figure(
@@ -113,6 +116,7 @@ async def _run_backend(
                         rate=rate,
                         seconds=seconds,
                         deadline=settings.drain_deadline,
+                        writers=settings.writers,
                     )
                     add(
                         *_lag_figures(

@@ -12,6 +12,7 @@ import asyncio
 import logging
 import math
 import multiprocessing
+import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -34,6 +35,7 @@ from crm_platform.bench.events.schema import (
 )
 
 WARM_UP_EVENTS = 20
+DEFAULT_WRITERS = 4
 _STAMP = "bench_sent_at"
 _READY = "ready"
 
@@ -61,6 +63,7 @@ class LagProbe:
 class WriterStats:
     count: int
     seconds: float
+    threads: int
 
     @property
     def rate(self) -> float:
@@ -68,29 +71,67 @@ class WriterStats:
 
 
 def write_at_rate(
-    db: Database, schema: Schema, *, subject: str, rate: float, seconds: float, first_id: int
+    db: Database,
+    schema: Schema,
+    *,
+    subject: str,
+    rate: float,
+    seconds: float,
+    first_id: int,
+    writers: int = DEFAULT_WRITERS,
 ) -> WriterStats:
-    """One transaction (a state change and its event) per event, each due at start + i/rate;
-    late ones go at once, so a writer that cannot keep up runs flat out."""
+    """One transaction (a state change and its event) per event, each due at start + i/rate on
+    one shared timeline, offered by `writers` threads as a service's gRPC workers would: a
+    free thread takes the next event, waits until it is due and commits it, so one commit's
+    latency (fsync, round trips) no longer holds back the next. Late events go at once, so a
+    pool that cannot keep up runs flat out. Returns when every thread has finished."""
     count = int(rate * seconds)
     insert_probe = schema.table.insert()
+    claim = threading.Lock()
+    next_index = 0
+    errors: list[BaseException] = []
     started = time.perf_counter()
-    for i in range(count):
-        delay = started + i / rate - time.perf_counter()
-        if delay > 0:
-            time.sleep(delay)
-        probe_id = first_id + i
-        with db.transaction() as session:
-            session.execute(insert_probe, {"id": probe_id, "label": "probe"})
-            record_event(
-                session,
-                schema.events,
-                subject=subject,
-                message=EchoRequest(payload=f"{time.time():.6f}"),
-                aggregate_type="probe",
-                aggregate_id=str(probe_id),
-            )
-    return WriterStats(count, time.perf_counter() - started)
+
+    def take() -> int | None:
+        nonlocal next_index
+        with claim:
+            if next_index >= count or errors:
+                return None
+            index = next_index
+            next_index += 1
+            return index
+
+    def writer() -> None:
+        try:
+            while (i := take()) is not None:
+                delay = started + i / rate - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+                probe_id = first_id + i
+                with db.transaction() as session:
+                    session.execute(insert_probe, {"id": probe_id, "label": "probe"})
+                    record_event(
+                        session,
+                        schema.events,
+                        subject=subject,
+                        message=EchoRequest(payload=f"{time.time():.6f}"),
+                        aggregate_type="probe",
+                        aggregate_id=str(probe_id),
+                    )
+        except BaseException as error:  # re-raised in the caller's thread below
+            with claim:
+                errors.append(error)
+
+    threads = [
+        threading.Thread(target=writer, name=f"bench-writer-{n}", daemon=True) for n in range(max(1, writers))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return WriterStats(count, time.perf_counter() - started, len(threads))
 
 
 @dataclass(frozen=True)
@@ -164,9 +205,11 @@ async def measure_lag(
     rate: float,
     seconds: float,
     deadline: float,
+    writers: int = DEFAULT_WRITERS,
 ) -> LagResult:
-    """Writes `rate` * `seconds` events and collects their lag; events the consumer has not
-    applied `deadline` seconds after the writer finished count as `deadline` late."""
+    """Writes `rate` * `seconds` events from `writers` threads and collects their lag; events
+    the consumer has not applied `deadline` seconds after the writers finished count as
+    `deadline` late."""
     producer = producer_schema()
     subject = live_subject(run)
     relay = OutboxRelay(producer_db, producer.events, nats_url, service="bench")
@@ -201,6 +244,7 @@ async def measure_lag(
             rate=rate,
             seconds=seconds,
             first_id=first_id + WARM_UP_EVENTS,
+            writers=writers,
         )
         conn.send(stats.count)
         samples: list[float] = await _receive(conn, child, deadline + 30)
