@@ -9,6 +9,7 @@ could not run; a missed target is a figure, not an error.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import platform as host
@@ -61,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         help="HTTP load from the Python generator even when wrk is there",
     )
     parser.add_argument("--output", type=Path, default=ROOT / "var" / "bench-results.md")
+    parser.add_argument(
+        "--writers", type=int, default=None, help="threads offering the fixed event rate (default 4)"
+    )
     args = parser.parse_args(argv)
     chosen = [name.strip() for name in args.sections.split(",") if name.strip()]
     unknown = set(chosen) - set(SECTIONS)
@@ -68,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     event_settings, grpc_settings, load_settings = _settings(args.quick)
+    if args.writers is not None:
+        event_settings = dataclasses.replace(event_settings, writers=args.writers)
 
     def emit(figure: Figure) -> None:
         print(figure.line(), flush=True)
