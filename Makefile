@@ -10,10 +10,15 @@ PYTEST_ARGS ?=
 
 .PHONY: run test venv protos lint typecheck buflint pytest bench e2e clean
 
+# Each part of the platform may add its own targets in mk/<part>.mk; a part that must run
+# in `make test` appends its target to TEST_EXTRA there (before pytest runs).
+TEST_EXTRA :=
+-include $(sort $(wildcard mk/*.mk))
+
 run: venv
 	$(PY) -m crm_platform.run
 
-test: venv lint typecheck buflint pytest
+test: venv lint typecheck buflint $(TEST_EXTRA) pytest
 
 venv: $(STAMP)
 

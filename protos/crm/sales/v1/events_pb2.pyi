@@ -123,3 +123,274 @@ class ReceiptRecorded(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ReceiptRecorded: _TypeAlias = ReceiptRecorded  # noqa: Y015
+
+@_typing.final
+class QuotationLineSummary(_message.Message):
+    """A line of a submitted quotation as approvers see it."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PRODUCT_ID_FIELD_NUMBER: _builtins.int
+    DESCRIPTION_FIELD_NUMBER: _builtins.int
+    QUANTITY_FIELD_NUMBER: _builtins.int
+    UNIT_FIELD_NUMBER: _builtins.int
+    LIST_UNIT_PRICE_FIELD_NUMBER: _builtins.int
+    NET_UNIT_PRICE_FIELD_NUMBER: _builtins.int
+    DISCOUNT_PERCENT_FIELD_NUMBER: _builtins.int
+    OVERRIDDEN_FIELD_NUMBER: _builtins.int
+    product_id: _builtins.str
+    description: _builtins.str
+    quantity: _builtins.str
+    """Decimal string, e.g. "12"."""
+    unit: _builtins.str
+    discount_percent: _builtins.str
+    """Discount off the list price on this line, in percent (decimal string, "25.00")."""
+    overridden: _builtins.bool
+    """True when the rep overrode the priced line by hand."""
+    @_builtins.property
+    def list_unit_price(self) -> _money_pb2.Money: ...
+    @_builtins.property
+    def net_unit_price(self) -> _money_pb2.Money: ...
+    def __init__(
+        self,
+        *,
+        product_id: _builtins.str = ...,
+        description: _builtins.str = ...,
+        quantity: _builtins.str = ...,
+        unit: _builtins.str = ...,
+        list_unit_price: _money_pb2.Money | None = ...,
+        net_unit_price: _money_pb2.Money | None = ...,
+        discount_percent: _builtins.str = ...,
+        overridden: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["list_unit_price", b"list_unit_price", "net_unit_price", b"net_unit_price"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["description", b"description", "discount_percent", b"discount_percent", "list_unit_price", b"list_unit_price", "net_unit_price", b"net_unit_price", "overridden", b"overridden", "product_id", b"product_id", "quantity", b"quantity", "unit", b"unit"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___QuotationLineSummary: _TypeAlias = QuotationLineSummary  # noqa: Y015
+
+@_typing.final
+class QuotationSubmitted(_message.Message):
+    """crm.sales.quotation.submitted: a quotation (revision) waits for the approval center."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    QUOTATION_ID_FIELD_NUMBER: _builtins.int
+    NUMBER_FIELD_NUMBER: _builtins.int
+    REVISION_FIELD_NUMBER: _builtins.int
+    CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    CUSTOMER_NAME_FIELD_NUMBER: _builtins.int
+    CUSTOMER_GROUP_IDS_FIELD_NUMBER: _builtins.int
+    REQUESTER_ID_FIELD_NUMBER: _builtins.int
+    TEAM_ID_FIELD_NUMBER: _builtins.int
+    SUBTOTAL_FIELD_NUMBER: _builtins.int
+    DISCOUNT_FIELD_NUMBER: _builtins.int
+    DISCOUNT_PERCENT_FIELD_NUMBER: _builtins.int
+    GRAND_TOTAL_FIELD_NUMBER: _builtins.int
+    LINES_FIELD_NUMBER: _builtins.int
+    LINK_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    SUBMITTED_AT_FIELD_NUMBER: _builtins.int
+    HAS_PRICE_OVERRIDE_FIELD_NUMBER: _builtins.int
+    quotation_id: _builtins.str
+    number: _builtins.str
+    """e.g. "QT2569-00012"."""
+    revision: _builtins.int
+    customer_id: _builtins.str
+    customer_name: _builtins.str
+    requester_id: _builtins.str
+    """The requester (the quotation's owner who submitted it)."""
+    team_id: _builtins.str
+    discount_percent: _builtins.str
+    """discount / subtotal × 100, two places (decimal string, "25.00")."""
+    link: _builtins.str
+    """A path the gateway's UI opens, e.g. "/quotations/q_123"."""
+    version: _builtins.int
+    has_price_override: _builtins.bool
+    """A price override beyond the policy threshold happened on some line."""
+    @_builtins.property
+    def customer_group_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    @_builtins.property
+    def subtotal(self) -> _money_pb2.Money:
+        """Sum of list prices, before any discount (VAT-exclusive)."""
+
+    @_builtins.property
+    def discount(self) -> _money_pb2.Money:
+        """All discounts (line, order and overrides)."""
+
+    @_builtins.property
+    def grand_total(self) -> _money_pb2.Money: ...
+    @_builtins.property
+    def lines(self) -> _containers.RepeatedCompositeFieldContainer[Global___QuotationLineSummary]: ...
+    @_builtins.property
+    def submitted_at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        quotation_id: _builtins.str = ...,
+        number: _builtins.str = ...,
+        revision: _builtins.int = ...,
+        customer_id: _builtins.str = ...,
+        customer_name: _builtins.str = ...,
+        customer_group_ids: _abc.Iterable[_builtins.str] | None = ...,
+        requester_id: _builtins.str = ...,
+        team_id: _builtins.str = ...,
+        subtotal: _money_pb2.Money | None = ...,
+        discount: _money_pb2.Money | None = ...,
+        discount_percent: _builtins.str = ...,
+        grand_total: _money_pb2.Money | None = ...,
+        lines: _abc.Iterable[Global___QuotationLineSummary] | None = ...,
+        link: _builtins.str = ...,
+        version: _builtins.int = ...,
+        submitted_at: _timestamp_pb2.Timestamp | None = ...,
+        has_price_override: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["discount", b"discount", "grand_total", b"grand_total", "submitted_at", b"submitted_at", "subtotal", b"subtotal"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["customer_group_ids", b"customer_group_ids", "customer_id", b"customer_id", "customer_name", b"customer_name", "discount", b"discount", "discount_percent", b"discount_percent", "grand_total", b"grand_total", "has_price_override", b"has_price_override", "lines", b"lines", "link", b"link", "number", b"number", "quotation_id", b"quotation_id", "requester_id", b"requester_id", "revision", b"revision", "submitted_at", b"submitted_at", "subtotal", b"subtotal", "team_id", b"team_id", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___QuotationSubmitted: _TypeAlias = QuotationSubmitted  # noqa: Y015
+
+@_typing.final
+class QuotationWithdrawn(_message.Message):
+    """crm.sales.quotation.withdrawn: the requester took a submitted revision back."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    QUOTATION_ID_FIELD_NUMBER: _builtins.int
+    REVISION_FIELD_NUMBER: _builtins.int
+    REQUESTER_ID_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    quotation_id: _builtins.str
+    revision: _builtins.int
+    requester_id: _builtins.str
+    version: _builtins.int
+    def __init__(
+        self,
+        *,
+        quotation_id: _builtins.str = ...,
+        revision: _builtins.int = ...,
+        requester_id: _builtins.str = ...,
+        version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["quotation_id", b"quotation_id", "requester_id", b"requester_id", "revision", b"revision", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___QuotationWithdrawn: _TypeAlias = QuotationWithdrawn  # noqa: Y015
+
+@_typing.final
+class Redemption(_message.Message):
+    """A promotion or coupon a sale order used, as pricing counts redemptions."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PROMOTION_ID_FIELD_NUMBER: _builtins.int
+    COUPON_CODE_FIELD_NUMBER: _builtins.int
+    promotion_id: _builtins.str
+    coupon_code: _builtins.str
+    """Empty when the promotion applied without a coupon."""
+    def __init__(
+        self,
+        *,
+        promotion_id: _builtins.str = ...,
+        coupon_code: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["coupon_code", b"coupon_code", "promotion_id", b"promotion_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Redemption: _TypeAlias = Redemption  # noqa: Y015
+
+@_typing.final
+class SaleOrderConfirmed(_message.Message):
+    """crm.sales.sale_order.confirmed: counts one redemption per entry of `redemptions`."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SALE_ORDER_ID_FIELD_NUMBER: _builtins.int
+    NUMBER_FIELD_NUMBER: _builtins.int
+    CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    ORDER_DATE_FIELD_NUMBER: _builtins.int
+    GRAND_TOTAL_FIELD_NUMBER: _builtins.int
+    REDEMPTIONS_FIELD_NUMBER: _builtins.int
+    QUOTATION_ID_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    PRICING_VERSION_FIELD_NUMBER: _builtins.int
+    sale_order_id: _builtins.str
+    number: _builtins.str
+    customer_id: _builtins.str
+    order_date: _builtins.str
+    """Order date, YYYY-MM-DD."""
+    quotation_id: _builtins.str
+    version: _builtins.int
+    pricing_version: _builtins.int
+    @_builtins.property
+    def grand_total(self) -> _money_pb2.Money: ...
+    @_builtins.property
+    def redemptions(self) -> _containers.RepeatedCompositeFieldContainer[Global___Redemption]: ...
+    def __init__(
+        self,
+        *,
+        sale_order_id: _builtins.str = ...,
+        number: _builtins.str = ...,
+        customer_id: _builtins.str = ...,
+        order_date: _builtins.str = ...,
+        grand_total: _money_pb2.Money | None = ...,
+        redemptions: _abc.Iterable[Global___Redemption] | None = ...,
+        quotation_id: _builtins.str = ...,
+        version: _builtins.int = ...,
+        pricing_version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["grand_total", b"grand_total"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["customer_id", b"customer_id", "grand_total", b"grand_total", "number", b"number", "order_date", b"order_date", "pricing_version", b"pricing_version", "quotation_id", b"quotation_id", "redemptions", b"redemptions", "sale_order_id", b"sale_order_id", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SaleOrderConfirmed: _TypeAlias = SaleOrderConfirmed  # noqa: Y015
+
+@_typing.final
+class SaleOrderCancelled(_message.Message):
+    """crm.sales.sale_order.cancelled: releases the redemptions its confirmation counted."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SALE_ORDER_ID_FIELD_NUMBER: _builtins.int
+    NUMBER_FIELD_NUMBER: _builtins.int
+    CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    REDEMPTIONS_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    sale_order_id: _builtins.str
+    number: _builtins.str
+    customer_id: _builtins.str
+    reason: _builtins.str
+    version: _builtins.int
+    @_builtins.property
+    def redemptions(self) -> _containers.RepeatedCompositeFieldContainer[Global___Redemption]: ...
+    def __init__(
+        self,
+        *,
+        sale_order_id: _builtins.str = ...,
+        number: _builtins.str = ...,
+        customer_id: _builtins.str = ...,
+        redemptions: _abc.Iterable[Global___Redemption] | None = ...,
+        reason: _builtins.str = ...,
+        version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["customer_id", b"customer_id", "number", b"number", "reason", b"reason", "redemptions", b"redemptions", "sale_order_id", b"sale_order_id", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SaleOrderCancelled: _TypeAlias = SaleOrderCancelled  # noqa: Y015

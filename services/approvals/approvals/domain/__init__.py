@@ -1,0 +1,1 @@
+"""Approval policies, routing, delegation and escalation as pure rules."""

@@ -1,0 +1,1 @@
+"""Pricing: what a customer pays for these lines today, and why."""

@@ -1,0 +1,1 @@
+"""Pure rules of the sales chain: states, amounts, Thai tax, numbering patterns."""
