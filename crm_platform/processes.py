@@ -46,19 +46,68 @@ def pick_port(preferred: int | None = None) -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class ServiceEntry:
+    """One service of the platform as a process: its folder under services/, its Python package
+    (run as `python -m <package>`), its default ports for `make run`, and the gateway's
+    environment variable that points at its gRPC port. A service whose `__main__.py` does not
+    exist yet is left out, so a half-built service never breaks the others' runs."""
+
+    name: str
+    folder: str
+    package: str
+    grpc_port: int
+    http_port: int
+    gateway_target_env: str
+
+    def present(self) -> bool:
+        return (ROOT / "services" / self.folder / self.package / "__main__.py").exists()
+
+
+# Adding a service to the local platform is one entry here (and one in the Helm values).
+SERVICE_ENTRIES = (
+    ServiceEntry("contacts", "contacts", "contacts", 50061, 9461, "CONTACTS_TARGET"),
+    ServiceEntry("pricing", "pricing", "pricing", 50062, 9462, "PRICING_TARGET"),
+    ServiceEntry("approvals", "approvals", "approvals", 50063, 9463, "APPROVALS_TARGET"),
+    ServiceEntry("sales-docs", "sales-docs", "sales_docs", 50064, 9464, "SALES_DOCS_TARGET"),
+    ServiceEntry("activities", "activities", "activities", 50065, 9465, "ACTIVITIES_TARGET"),
+    ServiceEntry("service-desk", "service-desk", "service_desk", 50066, 9466, "SERVICE_DESK_TARGET"),
+)
+
+
+def present_services() -> tuple[ServiceEntry, ...]:
+    return tuple(entry for entry in SERVICE_ENTRIES if entry.present())
+
+
 @dataclass
 class Ports:
+    """Where each process listens: NATS, the gateway, and per service its gRPC and ops (HTTP)
+    ports, keyed by service name."""
+
     nats: int
-    contacts_grpc: int
-    contacts_http: int
     gateway_http: int
+    grpc: dict[str, int]
+    http: dict[str, int]
 
     @classmethod
     def choose(cls, preferred: bool) -> Ports:
         def p(n: int) -> int:
             return pick_port(n if preferred else None)
 
-        return cls(nats=p(14222), contacts_grpc=p(50061), contacts_http=p(9461), gateway_http=p(8080))
+        return cls(
+            nats=p(14222),
+            gateway_http=p(8080),
+            grpc={e.name: p(e.grpc_port) for e in SERVICE_ENTRIES},
+            http={e.name: p(e.http_port) for e in SERVICE_ENTRIES},
+        )
+
+    @property
+    def contacts_grpc(self) -> int:
+        return self.grpc["contacts"]
+
+    @property
+    def contacts_http(self) -> int:
+        return self.http["contacts"]
 
 
 @dataclass
@@ -105,27 +154,35 @@ class Platform:
         )
         return env
 
+    def service_env(self, entry: ServiceEntry) -> dict[str, str]:
+        return dict(
+            self._base_env(),
+            SERVICE_NAME=entry.name,
+            GRPC_PORT=str(self.ports.grpc[entry.name]),
+            HTTP_PORT=str(self.ports.http[entry.name]),
+            DATABASE_URL=f"sqlite:///{self.var_dir / (entry.name + '.db')}",
+            **self.targets(),
+        )
+
+    def targets(self) -> dict[str, str]:
+        """`<SERVICE>_TARGET` for every present service, for the gateway and for services that
+        call others."""
+        return {e.gateway_target_env: f"127.0.0.1:{self.ports.grpc[e.name]}" for e in present_services()}
+
     def specs(self) -> dict[str, ProcessSpec]:
         base = self._base_env()
-        contacts_env = dict(
-            base,
-            SERVICE_NAME="contacts",
-            GRPC_PORT=str(self.ports.contacts_grpc),
-            HTTP_PORT=str(self.ports.contacts_http),
-            DATABASE_URL=f"sqlite:///{self.var_dir / 'contacts.db'}",
-        )
         gateway_env = dict(
             base,
             SERVICE_NAME="gateway",
             DATABASE_URL=f"sqlite:///{self.var_dir / 'gateway.db'}",
-            CONTACTS_TARGET=f"127.0.0.1:{self.ports.contacts_grpc}",
             JWT_SECRET=self.jwt_secret,
             ADMIN_EMAIL=self.admin_email,
             ADMIN_PASSWORD=self.admin_password,
             HTTP_PORT=str(self.ports.gateway_http),
             GUNICORN_WORKERS=str(self.gateway_workers),
+            **self.targets(),
         )
-        return {
+        specs = {
             "nats": ProcessSpec(
                 "nats",
                 [
@@ -141,19 +198,25 @@ class Platform:
                 base,
                 ready_port=self.ports.nats,
             ),
-            "contacts": ProcessSpec(
-                "contacts",
-                [sys.executable, "-m", "contacts"],
-                contacts_env,
-                ready_url=f"http://127.0.0.1:{self.ports.contacts_http}/readyz",
-            ),
-            "gateway": ProcessSpec(
-                "gateway",
-                [str(BIN / "gunicorn"), "-c", str(ROOT / "gateway" / "gunicorn.conf.py"), "gateway.wsgi:app"],
-                gateway_env,
-                ready_url=f"{self.gateway_url}/readyz",
-            ),
         }
+        for entry in present_services():
+            specs[entry.name] = ProcessSpec(
+                entry.name,
+                [sys.executable, "-m", entry.package],
+                self.service_env(entry),
+                ready_url=f"http://127.0.0.1:{self.ports.http[entry.name]}/readyz",
+            )
+        specs["gateway"] = ProcessSpec(
+            "gateway",
+            [str(BIN / "gunicorn"), "-c", str(ROOT / "gateway" / "gunicorn.conf.py"), "gateway.wsgi:app"],
+            gateway_env,
+            ready_url=f"{self.gateway_url}/readyz",
+        )
+        return specs
+
+    def service_names(self) -> list[str]:
+        """The started processes in start order (NATS first, the gateway last)."""
+        return ["nats", *(e.name for e in present_services()), "gateway"]
 
     def migrate(self) -> None:
         """Schema migrations run once before the processes (never in each gunicorn worker)."""
@@ -164,7 +227,7 @@ class Platform:
         self.var_dir.mkdir(parents=True, exist_ok=True)
         self.start_process("nats", timeout)
         self.migrate()
-        for name in ("contacts", "gateway"):
+        for name in self.service_names()[1:]:
             self.start_process(name, timeout)
 
     def start_process(self, name: str, timeout: float = 60.0) -> None:
@@ -215,7 +278,7 @@ class Platform:
             process.wait()
 
     def stop(self) -> None:
-        for name in ("gateway", "contacts", "nats"):
+        for name in reversed(self.service_names()):
             self.stop_process(name)
 
     def describe(self) -> dict[str, object]:

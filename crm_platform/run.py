@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 from crm_platform.demo_data import DemoLoader
-from crm_platform.processes import ROOT, Platform, Ports
+from crm_platform.processes import ROOT, Platform, Ports, present_services
 
 
 def main() -> None:
@@ -42,8 +42,11 @@ def _print_banner(platform: Platform, demo: dict[str, object]) -> None:
         f"  REST API      {url}/api/v1",
         f"  API docs      {url}/api/docs   (OpenAPI: {url}/api/v1/openapi.json)",
         f"  gateway ops   {url}/metrics  {url}/healthz  {url}/readyz",
-        f"  contacts gRPC 127.0.0.1:{platform.ports.contacts_grpc}  "
-        f"(metrics http://127.0.0.1:{platform.ports.contacts_http}/metrics)",
+        *(
+            f"  {e.name:<13} gRPC 127.0.0.1:{platform.ports.grpc[e.name]}  "
+            f"(metrics http://127.0.0.1:{platform.ports.http[e.name]}/metrics)"
+            for e in present_services()
+        ),
         f"  NATS          {platform.nats_url}   data: {Path(platform.var_dir).relative_to(ROOT)}/",
         f"  admin login   {platform.admin_email} / {platform.admin_password}",
         f"  demo logins   {logins} / {demo.get('password')}",
