@@ -21,6 +21,7 @@ from contacts.adapters.import_fingerprints import ImportFingerprints
 from contacts.adapters.leads import LeadRepository
 from contacts.adapters.purchase_history import PurchaseHistory
 from contacts.domain.events import DomainEvent
+from contacts.metrics import count_committed
 
 # Writes one domain event into the outbox of the session's transaction (contacts.events).
 EventRecorder = Callable[[Session, DomainEvent], None]
@@ -60,11 +61,14 @@ class UnitOfWork:
         self.history = PurchaseHistory(session)
         self.audit = AuditLog(session)
         self.fingerprints = ImportFingerprints(session)
+        # What this transaction emitted, counted by contacts.metrics once it has committed.
+        self.emitted: list[DomainEvent] = []
 
     def emit(self, event: DomainEvent) -> None:
         if self._recorder is None:
             raise RuntimeError("a read-only unit of work cannot emit events")
         self._recorder(self.session, event)
+        self.emitted.append(event)
 
 
 @dataclass(frozen=True)
@@ -77,9 +81,12 @@ class ContactsContext:
 
     @contextmanager
     def transaction(self) -> Iterator[UnitOfWork]:
-        """A writing unit of work: commits at the end of the block, rolls back on error."""
+        """A writing unit of work: commits at the end of the block, rolls back on error; the
+        business counters count its events after the commit."""
         with self.database.transaction() as session:
-            yield UnitOfWork(session, self.recorder)
+            uow = UnitOfWork(session, self.recorder)
+            yield uow
+        count_committed(uow.emitted)
 
     @contextmanager
     def reading(self) -> Iterator[UnitOfWork]:
