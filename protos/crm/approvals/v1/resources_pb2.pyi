@@ -380,31 +380,39 @@ Global___Snapshot: _TypeAlias = Snapshot  # noqa: Y015
 
 @_typing.final
 class Assignee(_message.Message):
+    """One place in a step that needs a decision: the approver the policy named, who may stand in
+    for them (their delegate when the request arrived, the manager it escalated to), and the
+    decision taken for it.
+    """
+
     DESCRIPTOR: _descriptor.Descriptor
 
     APPROVER_ID_FIELD_NUMBER: _builtins.int
-    DELEGATE_OF_FIELD_NUMBER: _builtins.int
-    DECIDE_TIME_FIELD_NUMBER: _builtins.int
+    DELEGATE_ID_FIELD_NUMBER: _builtins.int
+    ESCALATED_TO_ID_FIELD_NUMBER: _builtins.int
     DECISION_FIELD_NUMBER: _builtins.int
+    DECIDED_BY_FIELD_NUMBER: _builtins.int
+    DECIDE_TIME_FIELD_NUMBER: _builtins.int
     approver_id: _builtins.str
-    delegate_of: _builtins.str
-    """Set when approver_id acts as the delegate of this user."""
+    delegate_id: _builtins.str
+    escalated_to_id: _builtins.str
     decision: Global___Decision.ValueType
+    decided_by: _builtins.str
     @_builtins.property
-    def decide_time(self) -> _timestamp_pb2.Timestamp:
-        """When the approver decided (empty while waiting)."""
-
+    def decide_time(self) -> _timestamp_pb2.Timestamp: ...
     def __init__(
         self,
         *,
         approver_id: _builtins.str = ...,
-        delegate_of: _builtins.str = ...,
-        decide_time: _timestamp_pb2.Timestamp | None = ...,
+        delegate_id: _builtins.str = ...,
+        escalated_to_id: _builtins.str = ...,
         decision: Global___Decision.ValueType = ...,
+        decided_by: _builtins.str = ...,
+        decide_time: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["decide_time", b"decide_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["approver_id", b"approver_id", "decide_time", b"decide_time", "decision", b"decision", "delegate_of", b"delegate_of"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["approver_id", b"approver_id", "decide_time", b"decide_time", "decided_by", b"decided_by", "decision", b"decision", "delegate_id", b"delegate_id", "escalated_to_id", b"escalated_to_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
