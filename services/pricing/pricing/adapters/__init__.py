@@ -1,0 +1,1 @@
+"""The pricing service's adapters: SQLAlchemy tables and the stores that read and write them."""

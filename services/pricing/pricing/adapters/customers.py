@@ -1,0 +1,197 @@
+"""What pricing keeps about customers and sales: each customer's groups (from contacts events),
+the sale orders whose redemptions were counted, and the redemption counts themselves.
+
+`read_snapshot` is the one statement an evaluation runs: the rule-book and usage versions, the
+customer's groups and the customer's own redemption counts, in a single UNION ALL.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Insert, Integer, String, bindparam, literal, select, union_all, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from pricing.adapters import tables as t
+from pricing.adapters.rule_rows import ids_of, ids_text
+
+TOTAL = ""  # the customer_id of the all-customers counts
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What one evaluation needs from the database besides the rule book."""
+
+    version: int
+    usage_version: int
+    group_ids: frozenset[str] = frozenset()
+    promotion_uses: dict[str, int] = field(default_factory=dict)
+    coupon_uses: dict[str, int] = field(default_factory=dict)
+
+
+def _snapshot_statement() -> object:
+    customer = bindparam("customer_id", type_=String)
+    state = select(
+        literal("state", String).label("tag"),
+        literal("", String).label("rule_key"),
+        t.pricing_state.c.version.label("number"),
+        t.pricing_state.c.usage_version.label("extra"),
+    )
+    groups = select(
+        literal("groups", String),
+        t.pricing_customers.c.group_ids,
+        t.pricing_customers.c.version,
+        literal(0, Integer),
+    ).where(t.pricing_customers.c.id == customer)
+    uses = select(
+        t.usage_counts.c.kind, t.usage_counts.c.rule_id, t.usage_counts.c.count, literal(0, Integer)
+    ).where(t.usage_counts.c.customer_id == customer)
+    return union_all(state, groups, uses)
+
+
+SNAPSHOT = _snapshot_statement()
+
+
+def read_snapshot(session: Session, customer_id: str) -> Snapshot:
+    version = usage_version = 0
+    group_ids: frozenset[str] = frozenset()
+    promotions: dict[str, int] = {}
+    coupons: dict[str, int] = {}
+    for tag, key, number, extra in session.execute(SNAPSHOT, {"customer_id": customer_id or "\x00"}):  # type: ignore[call-overload]
+        if tag == "state":
+            version, usage_version = int(number), int(extra)
+        elif tag == "groups":
+            group_ids = ids_of(key)
+        elif tag == "promotion":
+            promotions[key] = int(number)
+        else:
+            coupons[key] = int(number)
+    return Snapshot(version, usage_version, group_ids, promotions, coupons)
+
+
+class CustomerGroups:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def groups_of(self, customer_id: str) -> frozenset[str]:
+        query = select(t.pricing_customers.c.group_ids).where(t.pricing_customers.c.id == customer_id)
+        text = self.session.execute(query).scalar_one_or_none()
+        return frozenset() if text is None else ids_of(text)
+
+    def keep(self, customer_id: str, group_ids: Iterable[str], version: int) -> bool:
+        """Stores the groups unless a newer (or the same) version is stored; True if stored."""
+        c = t.pricing_customers.c
+        stored = self.session.execute(select(c.version).where(c.id == customer_id)).scalar_one_or_none()
+        values = {"group_ids": ids_text(group_ids), "version": version}
+        if stored is None:
+            self.session.execute(t.pricing_customers.insert(), {"id": customer_id, **values})
+            return True
+        if stored >= version:
+            return False
+        self.session.execute(update(t.pricing_customers).where(c.id == customer_id).values(**values))
+        return True
+
+    def forget(self, customer_id: str) -> None:
+        self.session.execute(t.pricing_customers.delete().where(t.pricing_customers.c.id == customer_id))
+
+
+Redemption = tuple[str, str]  # (promotion id, coupon code or "")
+
+
+class Redemptions:
+    """Sale orders' redemptions and the counts they add up to (one transaction per order)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def order_status(self, sale_order_id: str) -> str | None:
+        c = t.sale_orders.c
+        found = self.session.execute(select(c.status).where(c.id == sale_order_id)).scalar_one_or_none()
+        return None if found is None else str(found)
+
+    def confirm(self, sale_order_id: str, customer_id: str, used: list[Redemption]) -> None:
+        self.session.execute(
+            t.sale_orders.insert(), {"id": sale_order_id, "customer_id": customer_id, "status": "confirmed"}
+        )
+        if used:
+            self.session.execute(
+                t.redemptions.insert(),
+                [
+                    {"sale_order_id": sale_order_id, "position": i, "promotion_id": p, "coupon_code": code}
+                    for i, (p, code) in enumerate(used)
+                ],
+            )
+            self._count(customer_id, used, +1)
+
+    def cancel(self, sale_order_id: str, customer_id: str) -> None:
+        """Releases a confirmed order's counts; an order not seen yet is remembered as
+        cancelled, so its confirmation arriving late counts nothing."""
+        status = self.order_status(sale_order_id)
+        if status == "cancelled":
+            return
+        if status is None:
+            self.session.execute(
+                t.sale_orders.insert(),
+                {"id": sale_order_id, "customer_id": customer_id, "status": "cancelled"},
+            )
+            return
+        c = t.redemptions.c
+        rows = self.session.execute(
+            select(c.promotion_id, c.coupon_code).where(c.sale_order_id == sale_order_id)
+        ).all()
+        stored_customer = self.session.execute(
+            select(t.sale_orders.c.customer_id).where(t.sale_orders.c.id == sale_order_id)
+        ).scalar_one()
+        self.session.execute(
+            update(t.sale_orders).where(t.sale_orders.c.id == sale_order_id).values(status="cancelled")
+        )
+        if rows:
+            self._count(stored_customer, [(r.promotion_id, r.coupon_code) for r in rows], -1)
+
+    def _count(self, customer_id: str, used: list[Redemption], step: int) -> None:
+        usage_version = self.session.execute(
+            update(t.pricing_state)
+            .where(t.pricing_state.c.id == 1)
+            .values(usage_version=t.pricing_state.c.usage_version + 1)
+            .returning(t.pricing_state.c.usage_version)
+        ).scalar_one()
+        deltas: dict[tuple[str, str, str], int] = {}
+        for promotion_id, code in used:
+            keys = [("promotion", promotion_id)] + ([("coupon", code)] if code else [])
+            for kind, rule_id in keys:
+                for who in (TOTAL, customer_id):
+                    deltas[(kind, rule_id, who)] = deltas.get((kind, rule_id, who), 0) + step
+        for (kind, rule_id, who), delta in sorted(deltas.items()):
+            self.session.execute(
+                self._upsert(),
+                {
+                    "kind": kind,
+                    "rule_id": rule_id,
+                    "customer_id": who,
+                    "count": max(delta, 0),
+                    "delta": delta,
+                    "usage_version": usage_version,
+                },
+            )
+
+    def _upsert(self) -> Insert:
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(t.usage_counts)
+        c = t.usage_counts.c
+        return statement.on_conflict_do_update(
+            index_elements=[c.kind, c.rule_id, c.customer_id],
+            set_={"count": c.count + bindparam("delta"), "usage_version": statement.excluded.usage_version},
+        )
+
+    def uses(self, kind: str, rule_id: str, customer_id: str = TOTAL) -> int:
+        c = t.usage_counts.c
+        query = select(c.count).where(c.kind == kind, c.rule_id == rule_id, c.customer_id == customer_id)
+        return int(self.session.execute(query).scalar_one_or_none() or 0)
+
+
+def groups_json(group_ids: Iterable[str]) -> str:
+    return json.dumps(sorted(group_ids))

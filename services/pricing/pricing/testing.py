@@ -1,0 +1,148 @@
+"""Test support for the pricing service (its integration tests, the gateway's and the
+end-to-end tests): the service started as in production (chassis runtime: gRPC on a free port,
+outbox relay and event consumer when NATS is given) over a real database, a client that calls
+it as a given user, and a helper to publish other services' events on a real nats-server."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import grpc
+import nats
+import sqlalchemy as sa
+from chassis.events import ensure_streams
+from chassis.identity import Caller
+from chassis.runtime import ServiceRuntime
+from crm.pricing.v1 import pricing_service_pb2_grpc as pb_grpc
+from google.protobuf.message import Message
+
+from pricing.bootstrap import PricingService, build_pricing, migrate_database
+from pricing.settings import PricingSettings
+
+T = TypeVar("T")
+
+ADMIN = Caller("u-admin", frozenset({"admin"}))
+MARKETING = Caller("u-ploy", frozenset({"marketing"}))
+REP = Caller("u-malee", frozenset({"sales_rep"}), frozenset({"team-bkk"}))
+SALES_DOCS = Caller.system("sales-docs")
+SERVICE_AGENT = Caller("u-somchai", frozenset({"service_agent"}))
+
+
+@dataclass
+class PricingUnderTest:
+    service: PricingService
+    runtime: ServiceRuntime
+    channel: grpc.Channel
+    stub: pb_grpc.PricingServiceStub
+    stopped: bool = False
+
+    def call(self, method: str, request: Any, caller: Caller = MARKETING, timeout: float = 10.0) -> Any:
+        """One RPC as `caller` (identity in metadata, as the gateway sends it)."""
+        return getattr(self.stub, method)(request, metadata=caller.to_metadata(), timeout=timeout)
+
+    def stream(
+        self, method: str, request: Any, caller: Caller = MARKETING, timeout: float = 30.0
+    ) -> list[Any]:
+        return list(getattr(self.stub, method)(request, metadata=caller.to_metadata(), timeout=timeout))
+
+    def count(self, table: str, where: str = "") -> int:
+        query = f"SELECT COUNT(*) FROM {table}" + (f" WHERE {where}" if where else "")
+        with self.service.database.read() as session:
+            return int(session.execute(sa.text(query)).scalar_one())
+
+    def outbox_subjects(self) -> list[str]:
+        with self.service.database.read() as session:
+            return [
+                row.subject for row in session.execute(sa.text("SELECT subject FROM outbox ORDER BY seq"))
+            ]
+
+
+def start_pricing(
+    database_url: str, nats_url: str | None, var_dir: Path, *, migrate: bool = True
+) -> PricingUnderTest:
+    settings = PricingSettings(
+        database_url=database_url,
+        nats_url=nats_url or "nats://127.0.0.1:1",
+        events_enabled=nats_url is not None,
+        grpc_port=0,
+        http_port=0,
+        var_dir=var_dir,
+        log_json=False,
+        consumer_max_deliver=3,
+        shutdown_grace_seconds=1.0,
+    )
+    if migrate:
+        migrate_database(settings)
+    service = build_pricing(settings)
+    runtime = ServiceRuntime(
+        settings,
+        service.database,
+        service.tables,
+        service.register,
+        service.service_names,
+        service.handlers,
+        service.durable,
+    )
+    runtime.start()
+    channel = grpc.insecure_channel(f"127.0.0.1:{runtime.grpc_port}")
+    return PricingUnderTest(service, runtime, channel, pb_grpc.PricingServiceStub(channel))
+
+
+def stop_pricing(running: PricingUnderTest) -> None:
+    """Stops the service (once; a second call does nothing)."""
+    if running.stopped:
+        return
+    running.stopped = True
+    running.channel.close()
+    running.runtime.stop()
+
+
+def eventually(probe: Callable[[], T | None], timeout: float = 20.0, what: str = "condition") -> T:
+    """Polls until `probe` returns something truthy (events cross processes asynchronously)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = probe()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+async def _publish(url: str, subject: str, message: Message, event_id: str) -> None:
+    client = await nats.connect(url)
+    try:
+        js = client.jetstream()
+        await ensure_streams(js)
+        await js.publish(
+            subject,
+            message.SerializeToString(),
+            headers={"Nats-Msg-Id": event_id, "Crm-Event-Type": message.DESCRIPTOR.full_name},
+        )
+    finally:
+        await client.close()
+
+
+def publish(url: str, subject: str, message: Message, event_id: str | None = None) -> str:
+    """Publishes an event to JetStream as another service's relay would; returns its id."""
+    event_id = event_id or str(uuid.uuid4())
+    asyncio.run(_publish(url, subject, message, event_id))
+    return event_id
+
+
+def rpc_failure(call: Callable[[], Any]) -> tuple[grpc.StatusCode, dict[str, str]]:
+    """Runs a call that must fail: (code, {field path: reason})."""
+    from chassis.grpc import from_rpc_error
+
+    try:
+        call()
+    except grpc.RpcError as error:
+        code, _message, violations = from_rpc_error(error)
+        return code, {v.field: v.reason for v in violations}
+    raise AssertionError("the call succeeded but was expected to fail")
