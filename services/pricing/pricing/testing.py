@@ -146,3 +146,44 @@ def rpc_failure(call: Callable[[], Any]) -> tuple[grpc.StatusCode, dict[str, str
         code, _message, violations = from_rpc_error(error)
         return code, {v.field: v.reason for v in violations}
     raise AssertionError("the call succeeded but was expected to fail")
+
+
+# --- rules for tests (REST-like builders over the gRPC contract) -------------------------------
+
+
+def create(running: PricingUnderTest, kind: str, caller: Caller = MARKETING, /, **fields: Any) -> Any:
+    """Creates one rule of `kind` ("product", "price_list_item", ...) and returns the message."""
+    from crm.pricing.v1 import pricing_service_pb2 as pb
+    from crm.pricing.v1 import resources_pb2 as res
+
+    method, field, message = {
+        "category": ("CreateCategory", "category", res.Category),
+        "product": ("CreateProduct", "product", res.Product),
+        "standard_price": ("CreateStandardPrice", "standard_price", res.StandardPrice),
+        "price_list": ("CreatePriceList", "price_list", res.PriceList),
+        "price_list_item": ("CreatePriceListItem", "item", res.PriceListItem),
+        "promotion": ("CreatePromotion", "promotion", res.Promotion),
+        "coupon": ("CreateCoupon", "coupon", res.Coupon),
+        "gift_rule": ("CreateGiftRule", "gift_rule", res.GiftRule),
+    }[kind]
+    request = getattr(pb, f"{method}Request")(**{field: message(**fields)})
+    return getattr(running.call(method, request, caller), field)
+
+
+def thb(amount: str) -> Any:
+    from crm.common.v1 import money_pb2
+
+    return money_pb2.Money(amount=amount, currency_code="THB")
+
+
+def evaluate_request(customer_id: str, *lines: tuple[str, str], day: str = "2026-03-15", **extra: Any) -> Any:
+    """An EvaluateRequest of (product id, quantity) lines in base units."""
+    from crm.pricing.v1 import pricing_service_pb2 as pb
+    from crm.pricing.v1 import resources_pb2 as res
+
+    return pb.EvaluateRequest(
+        customer_id=customer_id,
+        document_date=day,
+        lines=[res.EvaluationLine(product_id=p, quantity=q) for p, q in lines],
+        **extra,
+    )

@@ -166,7 +166,7 @@ def deactivate_rule(ctx: PricingContext, caller: Caller, kind: str, rule_id: str
     """Deactivation is an update of `active` (no check: it can only remove a rule's effect)."""
     require_author(caller)
     with ctx.transaction() as uow:
-        version, _, _ = uow.rules.next_version()
+        version, _ = uow.rules.next_version()
         current = _existing(uow, kind, rule_id)
         stored = uow.rules.update(kind, dataclasses.replace(current.rule, active=False), current)
         uow.rules.record_changes(version, [(kind, rule_id)])
@@ -178,7 +178,7 @@ def delete_rule(ctx: PricingContext, caller: Caller, kind: str, rule_id: str) ->
     """Deletes a standard price or price-list item; the event carries its last state."""
     require_author(caller)
     with ctx.transaction() as uow:
-        version, _, _ = uow.rules.next_version()
+        version, _ = uow.rules.next_version()
         current = _existing(uow, kind, rule_id)
         uow.rules.delete(kind, rule_id)
         uow.rules.record_changes(version, [(kind, rule_id)])
