@@ -271,9 +271,9 @@ def _promotions(
         scope_roll = rng.random()
         product_ids: frozenset[str] = frozenset()
         category_ids: frozenset[str] = frozenset()
-        if scope_roll < (0.1 if order else 0.005):
+        if scope_roll < (0.05 if order else 0.002):
             pass  # all products
-        elif scope_roll < (0.5 if order else 0.8):
+        elif scope_roll < (0.6 if order else 0.9):
             product_ids = frozenset(p.id for p in rng.sample(products, rng.randint(1, 3)))
         else:
             category_ids = frozenset({rng.choice(categories).id})
@@ -356,10 +356,10 @@ def _gift_rules(
                 buy_quantity=Decimal(rng.choice((1, 2, 3, 5, 10))),
                 recursive=rng.random() < 0.5,
                 product_ids=frozenset(p.id for p in rng.sample(products, rng.randint(1, 2)))
-                if roll < 0.8
+                if roll < 0.85
                 else frozenset(),
-                category_ids=frozenset({rng.choice(categories).id}) if 0.8 <= roll < 0.9 else frozenset(),
-                min_order_amount=_money(rng, 5000, 50000) if roll >= 0.9 else None,
+                category_ids=frozenset({rng.choice(categories).id}) if 0.85 <= roll < 0.98 else frozenset(),
+                min_order_amount=_money(rng, 5000, 50000) if roll >= 0.98 else None,
                 customer_ids=customer_ids,
                 group_ids=group_ids,
                 period=_period(rng),

@@ -159,10 +159,12 @@ class RuleBook:
         "_products",
         "_promotion_index",
         "_promotions",
+        "memo",
         "version",
     )
 
     version: int
+    memo: dict[str, Any]  # texts derived from rules, keyed by rule id and checked by identity
     _categories: PersistentMap[str, Category]
     _ancestors: dict[str, tuple[str, ...]]
     _products: PersistentMap[str, Product]
@@ -185,6 +187,7 @@ class RuleBook:
         """Compiles all rules (any order; a later duplicate id wins)."""
         book = cls.__new__(cls)
         book.version = version
+        book.memo = {}
         book._categories = PersistentMap.of((c.id, c) for c in rules.categories)
         book._ancestors = _ancestor_chains(book._categories)
         book._products = PersistentMap.of((p.id, p) for p in rules.products)
