@@ -41,9 +41,12 @@ def password_hashing(settings: GatewaySettings) -> PasswordHashing:
     return PasswordHashing(settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism)
 
 
-def create_app(settings: GatewaySettings | None = None, *, contacts_client: Any = None) -> Flask:
-    """The gateway as a Flask app. `contacts_client` replaces the channel to CONTACTS_TARGET
-    (a ServiceClient or a stub); the app closes only what it opened itself."""
+def create_app(
+    settings: GatewaySettings | None = None, *, contacts_client: Any = None, pricing_client: Any = None
+) -> Flask:
+    """The gateway as a Flask app. `contacts_client` / `pricing_client` replace the channels to
+    CONTACTS_TARGET / PRICING_TARGET (a ServiceClient or a stub); the app closes only what it
+    opened itself."""
     settings = settings or GatewaySettings()
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
     configure_tracing(settings.service_name, settings.otel_exporter_otlp_endpoint)
@@ -64,6 +67,14 @@ def create_app(settings: GatewaySettings | None = None, *, contacts_client: Any 
         contacts_stub = client.stub
     else:
         contacts_stub = getattr(contacts_client, "stub", contacts_client)
+    if pricing_client is None:
+        from gateway.clients import pricing_client as make_pricing_client
+
+        pricing = make_pricing_client(settings.pricing_target, settings.grpc_timeout_seconds)
+        closers.append(pricing.close)
+        pricing_stub = pricing.stub
+    else:
+        pricing_stub = getattr(pricing_client, "stub", pricing_client)
     active_users = ActiveUsers(database, settings.active_user_cache_seconds)
     services = Services(
         settings=settings,
@@ -83,6 +94,7 @@ def create_app(settings: GatewaySettings | None = None, *, contacts_client: Any 
             lock_timeout=timedelta(seconds=settings.idempotency_lock_seconds),
         ),
         contacts=contacts_stub,
+        pricing=pricing_stub,
         closers=closers,
     )
 
@@ -124,7 +136,7 @@ def create_app(settings: GatewaySettings | None = None, *, contacts_client: Any 
 
 
 def _register(app: Flask) -> None:
-    from gateway.api import contact_persons, customers, imports, leads, public_forms
+    from gateway.api import contact_persons, customers, imports, leads, pricing, pricing_rules, public_forms
     from gateway.auth import views as auth_views
     from gateway.identity import views as identity_views
     from gateway.openapi import blueprint as openapi_blueprint
@@ -132,6 +144,8 @@ def _register(app: Flask) -> None:
     register_error_handlers(app)
     install_metrics(app)
     for module in (auth_views, identity_views, leads, customers, contact_persons, imports, public_forms):
+        app.register_blueprint(module.api.blueprint)
+    for module in (pricing, pricing_rules):
         app.register_blueprint(module.api.blueprint)
     app.register_blueprint(openapi_blueprint)
     app.register_blueprint(ops)

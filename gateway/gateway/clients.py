@@ -12,6 +12,7 @@ from typing import Protocol
 
 from chassis.grpc import ServiceClient
 from crm.contacts.v1 import contacts_service_pb2_grpc
+from crm.pricing.v1 import pricing_service_pb2_grpc
 
 
 class Closable(Protocol):
@@ -27,4 +28,16 @@ def contacts_client(
         contacts_service_pb2_grpc.ContactsServiceStub,
         default_timeout=timeout_seconds,
         service_names=["crm.contacts.v1.ContactsService"],
+    )
+
+
+def pricing_client(
+    target: str, timeout_seconds: float
+) -> ServiceClient[pricing_service_pb2_grpc.PricingServiceStub]:
+    """A client of crm.pricing.v1.PricingService at `target` ("host:port")."""
+    return ServiceClient(
+        target,
+        pricing_service_pb2_grpc.PricingServiceStub,
+        default_timeout=timeout_seconds,
+        service_names=["crm.pricing.v1.PricingService"],
     )

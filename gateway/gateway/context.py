@@ -30,6 +30,8 @@ class Services:
     idempotency: IdempotencyStore
     # crm.contacts.v1.ContactsServiceStub (or a test double with the same methods).
     contacts: Any
+    # crm.pricing.v1.PricingServiceStub (or a test double with the same methods).
+    pricing: Any = None
     # Extra readiness checks: (ok, name) each.
     readiness: list[Callable[[], tuple[bool, str]]] = field(default_factory=list)
     # Called when the app shuts down (close channels, stop the relay).
