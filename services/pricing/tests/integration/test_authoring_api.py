@@ -88,8 +88,12 @@ def test_only_marketing_and_admin_author_while_sales_roles_and_services_read(
 def test_lists_page_in_creation_order(pricing: PricingUnderTest) -> None:
     made = [_product(pricing, f"SKU-{n}").id for n in range(5)]
     first = pricing.call("ListProducts", pb.ListProductsRequest(page_size=2), REP)
-    second = pricing.call("ListProducts", pb.ListProductsRequest(page_size=2, page_token=first.next_page_token), REP)
-    third = pricing.call("ListProducts", pb.ListProductsRequest(page_size=2, page_token=second.next_page_token), REP)
+    second = pricing.call(
+        "ListProducts", pb.ListProductsRequest(page_size=2, page_token=first.next_page_token), REP
+    )
+    third = pricing.call(
+        "ListProducts", pb.ListProductsRequest(page_size=2, page_token=second.next_page_token), REP
+    )
     assert [p.id for p in (*first.products, *second.products, *third.products)] == made
     assert third.next_page_token == ""
 
@@ -116,15 +120,25 @@ def test_an_overlapping_standard_price_period_is_refused_and_nothing_is_stored(
 ) -> None:
     product = _product(pricing)
     create(
-        pricing, "standard_price", product_id=product.id, unit="EA", amount=thb("100.00"),
-        valid_from="2026-01-01", valid_to="2026-06-30",
+        pricing,
+        "standard_price",
+        product_id=product.id,
+        unit="EA",
+        amount=thb("100.00"),
+        valid_from="2026-01-01",
+        valid_to="2026-06-30",
     )
     events = len(pricing.outbox_subjects())
 
     code, fields = rpc_failure(
         lambda: create(
-            pricing, "standard_price", product_id=product.id, unit="EA", amount=thb("95.00"),
-            valid_from="2026-06-01", valid_to="2026-12-31",
+            pricing,
+            "standard_price",
+            product_id=product.id,
+            unit="EA",
+            amount=thb("95.00"),
+            valid_from="2026-06-01",
+            valid_to="2026-12-31",
         )
     )
 
@@ -141,15 +155,27 @@ def test_a_chain_of_price_lists_that_loops_is_refused(pricing: PricingUnderTest)
     dealer = create(pricing, "price_list", name="Dealer")
     retail = create(pricing, "price_list", name="Retail")
     create(
-        pricing, "price_list_item", price_list_id=dealer.id, kind=res.ITEM_KIND_PERCENT, product_id=product.id,
-        percent="5", base=res.ITEM_BASE_PRICE_LIST, base_price_list_id=retail.id,
+        pricing,
+        "price_list_item",
+        price_list_id=dealer.id,
+        kind=res.ITEM_KIND_PERCENT,
+        product_id=product.id,
+        percent="5",
+        base=res.ITEM_BASE_PRICE_LIST,
+        base_price_list_id=retail.id,
     )
     items_before = pricing.count("price_list_items")
 
     code, fields = rpc_failure(
         lambda: create(
-            pricing, "price_list_item", price_list_id=retail.id, kind=res.ITEM_KIND_PERCENT,
-            product_id=product.id, percent="5", base=res.ITEM_BASE_PRICE_LIST, base_price_list_id=dealer.id,
+            pricing,
+            "price_list_item",
+            price_list_id=retail.id,
+            kind=res.ITEM_KIND_PERCENT,
+            product_id=product.id,
+            percent="5",
+            base=res.ITEM_BASE_PRICE_LIST,
+            base_price_list_id=dealer.id,
         )
     )
 
@@ -162,13 +188,19 @@ def test_deleting_a_price_list_item_logs_the_change_and_publishes_it(pricing: Pr
     product = _product(pricing)
     price_list = create(pricing, "price_list", name="Dealer", customer_group_ids=["grp_dealer"])
     item = create(
-        pricing, "price_list_item", price_list_id=price_list.id, kind=res.ITEM_KIND_FIXED,
-        product_id=product.id, fixed_price="90.00",
+        pricing,
+        "price_list_item",
+        price_list_id=price_list.id,
+        kind=res.ITEM_KIND_FIXED,
+        product_id=product.id,
+        fixed_price="90.00",
     )
     pricing.call("DeletePriceListItem", pb.DeletePriceListItemRequest(id=item.id))
     assert pricing.count("price_list_items") == 0
     assert pricing.outbox_subjects()[-2:] == ["crm.pricing.price_list_item.changed"] * 2
-    code, _ = rpc_failure(lambda: pricing.call("DeletePriceListItem", pb.DeletePriceListItemRequest(id=item.id)))
+    code, _ = rpc_failure(
+        lambda: pricing.call("DeletePriceListItem", pb.DeletePriceListItemRequest(id=item.id))
+    )
     assert code == grpc.StatusCode.NOT_FOUND
 
 

@@ -32,7 +32,9 @@ def _catalogue(pricing: PricingUnderTest) -> tuple[res.Product, res.PriceList]:
     return product, price_list
 
 
-def _evaluate(pricing: PricingUnderTest, *lines: tuple[str, str], caller=SALES_DOCS, **extra) -> res.Evaluation:
+def _evaluate(
+    pricing: PricingUnderTest, *lines: tuple[str, str], caller=SALES_DOCS, **extra
+) -> res.Evaluation:
     return pricing.call("Evaluate", evaluate_request(CUSTOMER, *lines, **extra), caller).evaluation
 
 
@@ -45,8 +47,12 @@ def test_evaluate_prices_from_the_standard_price_and_then_from_a_new_list_item(
     assert Decimal(before.totals.net.amount) == Decimal("1000.00")
 
     item = create(
-        pricing, "price_list_item", price_list_id=price_list.id, kind=res.ITEM_KIND_FIXED,
-        product_id=product.id, fixed_price="90.00",
+        pricing,
+        "price_list_item",
+        price_list_id=price_list.id,
+        kind=res.ITEM_KIND_FIXED,
+        product_id=product.id,
+        fixed_price="90.00",
     )
     after = _evaluate(pricing, (product.id, "10"), caller=REP)
 
@@ -66,8 +72,12 @@ def test_a_change_committed_through_one_replica_is_used_by_the_next_evaluate_of_
         assert Decimal(_evaluate(other, (product.id, "1")).totals.net.amount) == Decimal("100.00")
 
         item = create(
-            pricing, "price_list_item", price_list_id=price_list.id, kind=res.ITEM_KIND_FIXED,
-            product_id=product.id, fixed_price="85.00",
+            pricing,
+            "price_list_item",
+            price_list_id=price_list.id,
+            kind=res.ITEM_KIND_FIXED,
+            product_id=product.id,
+            fixed_price="85.00",
         )
         seen = _evaluate(other, (product.id, "1"))
         assert seen.lines[0].source.price_list_item_id == item.id
@@ -97,7 +107,9 @@ def test_an_unknown_product_and_a_negative_quantity_name_their_lines(pricing: Pr
 def test_simulate_applies_a_draft_promotion_to_a_copy_and_stores_nothing(pricing: PricingUnderTest) -> None:
     product, _ = _catalogue(pricing)
     changes = pricing.count("pricing_changes")
-    draft = res.Promotion(name="ลด 10%", reward=res.REWARD_KIND_PERCENT_OFF, percent="10", product_ids=[product.id])
+    draft = res.Promotion(
+        name="ลด 10%", reward=res.REWARD_KIND_PERCENT_OFF, percent="10", product_ids=[product.id]
+    )
 
     reply = pricing.call(
         "Simulate",
@@ -121,7 +133,8 @@ def test_a_bad_draft_names_its_place_in_the_request(pricing: PricingUnderTest) -
         lambda: pricing.call(
             "Simulate",
             pb.SimulateRequest(
-                evaluation=evaluate_request(CUSTOMER, (product.id, "1")), drafts=[pb.DraftRule(promotion=draft)]
+                evaluation=evaluate_request(CUSTOMER, (product.id, "1")),
+                drafts=[pb.DraftRule(promotion=draft)],
             ),
             REP,
         )

@@ -60,7 +60,10 @@ def _group_pricing(pricing: PricingUnderTest) -> res.Product:
     create(pricing, "standard_price", product_id=product.id, unit="EA", amount=thb("100.00"))
     dealers = create(pricing, "price_list", name="Dealers", customer_group_ids=[GROUP])
     create(
-        pricing, "price_list_item", price_list_id=dealers.id, kind=res.ITEM_KIND_PERCENT,
+        pricing,
+        "price_list_item",
+        price_list_id=dealers.id,
+        kind=res.ITEM_KIND_PERCENT,
         percent="20",
     )
     return product
@@ -94,11 +97,17 @@ def test_a_confirmed_sale_order_counts_once_and_a_cancellation_releases_it(
     pricing = pricing_with_events
     product = _group_pricing(pricing)
     promotion = create(
-        pricing, "promotion", name="First buyer 5%", reward=res.REWARD_KIND_PERCENT_OFF, percent="5",
+        pricing,
+        "promotion",
+        name="First buyer 5%",
+        reward=res.REWARD_KIND_PERCENT_OFF,
+        percent="5",
         usage_limit_total=1,
     )
     assert list(
-        pricing.call("Evaluate", evaluate_request(CUSTOMER, (product.id, "1")), SALES_DOCS).evaluation.applied_promotion_ids
+        pricing.call(
+            "Evaluate", evaluate_request(CUSTOMER, (product.id, "1")), SALES_DOCS
+        ).evaluation.applied_promotion_ids
     ) == [promotion.id]
 
     confirmed = sales.SaleOrderConfirmed(
@@ -108,7 +117,9 @@ def test_a_confirmed_sale_order_counts_once_and_a_cancellation_releases_it(
     # The same order again under a new event id (a re-sent or replayed event): counted once.
     publish(nats_server.url, "crm.sales.sale_order.confirmed", confirmed)
     eventually(lambda: pricing.count("inbox") == 2, what="both confirmations")
-    assert pricing.count("usage_counts", f"rule_id = '{promotion.id}' AND customer_id = '' AND count = 1") == 1
+    assert (
+        pricing.count("usage_counts", f"rule_id = '{promotion.id}' AND customer_id = '' AND count = 1") == 1
+    )
 
     limited = pricing.call("Evaluate", evaluate_request(CUSTOMER, (product.id, "1")), SALES_DOCS).evaluation
     assert list(limited.applied_promotion_ids) == []
@@ -120,9 +131,13 @@ def test_a_confirmed_sale_order_counts_once_and_a_cancellation_releases_it(
         sales.SaleOrderCancelled(sale_order_id="so_1", customer_id=CUSTOMER),
     )
     eventually(
-        lambda: list(
-            pricing.call("Evaluate", evaluate_request(CUSTOMER, (product.id, "1")), SALES_DOCS).evaluation.applied_promotion_ids
-        )
-        == [promotion.id],
+        lambda: (
+            list(
+                pricing.call(
+                    "Evaluate", evaluate_request(CUSTOMER, (product.id, "1")), SALES_DOCS
+                ).evaluation.applied_promotion_ids
+            )
+            == [promotion.id]
+        ),
         what="the released redemption",
     )
