@@ -15,7 +15,7 @@ from crm.contacts.v1 import resources_pb2 as contact_resources
 from crm.pricing.v1 import events_pb2 as ev
 from crm.pricing.v1 import resources_pb2 as res
 from crm.sales.v1 import events_pb2 as sales
-from pricing.testing import SALES_DOCS, PricingUnderTest, create, eventually, evaluate_request, publish, thb
+from pricing.testing import SALES_DOCS, PricingUnderTest, create, evaluate_request, eventually, publish, thb
 
 CUSTOMER = "cus_dealer_1"
 GROUP = "grp_dealers"
