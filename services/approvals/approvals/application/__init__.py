@@ -1,0 +1,1 @@
+"""Use cases of the approval center: one function and one transaction each."""

@@ -1,0 +1,159 @@
+"""The one place that wires the approvals service: settings → database, event and mail tables,
+use-case context, gRPC servicer, event handlers, the mail dispatcher and the escalation loop.
+The runtime (`main`) and the tests build the service with the same `build_approvals`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import signal
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+
+import grpc
+from chassis.background import BackgroundLoop, Task
+from chassis.db import Database, migrate
+from chassis.events import EventTables, Handler
+from chassis.mail import MailDispatcher, MailTables, MailTemplates
+
+from approvals.adapters.tables import event_tables, mail_tables
+from approvals.api import SERVICE_NAME, ApprovalsServicer, registrar
+from approvals.application.context import ApprovalsContext, Rules, utc_now
+from approvals.application.requests import escalate_overdue, refresh_pending
+from approvals.events import DURABLE, handlers
+from approvals.settings import ApprovalsSettings
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ApprovalsService:
+    """Everything the approvals process runs, built but not started."""
+
+    settings: ApprovalsSettings
+    database: Database
+    tables: EventTables
+    mail_tables: MailTables
+    context: ApprovalsContext
+    servicer: ApprovalsServicer
+    handlers: Sequence[Handler]
+    dispatcher: MailDispatcher
+    durable: str = DURABLE
+    _background: BackgroundLoop | None = field(default=None, init=False)
+
+    @property
+    def register(self) -> Sequence[Callable[[grpc.Server], None]]:
+        return [registrar(self.servicer)]
+
+    @property
+    def service_names(self) -> Sequence[str]:
+        return [SERVICE_NAME]
+
+    def check_escalations(self) -> int:
+        """One escalation pass (the loop's body; tests call it directly)."""
+        escalated = escalate_overdue(self.context)
+        refresh_pending(self.context)
+        return escalated
+
+    async def run_escalations(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await asyncio.to_thread(self.check_escalations)
+            except Exception:
+                log.exception("escalation pass failed; retrying at the next interval")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.settings.escalation_check_seconds)
+
+    def start_background(self) -> None:
+        """The mail dispatcher (woken by commits) and the escalation loop, on their own thread."""
+        tasks: list[Task] = [self.run_escalations]
+        if self.settings.mail_enabled:
+            self.database.add_commit_listener(self.dispatcher.wake)
+            tasks.append(self.dispatcher.run)
+        self._background = BackgroundLoop("approvals-background", tasks)
+        self._background.start()
+
+    def background_ready(self) -> tuple[bool, str]:
+        return self._background is not None and self._background.alive(), "mail+escalation"
+
+    def stop_background(self, timeout: float = 10.0) -> None:
+        if self._background is not None:
+            self._background.stop(timeout)
+            self._background = None
+
+
+def migrate_database(settings: ApprovalsSettings) -> None:
+    """Brings the schema to the newest migration (idempotent; runs at every start)."""
+    migrate(settings.resolved_database_url(), MIGRATIONS_DIR)
+
+
+def build_approvals(
+    settings: ApprovalsSettings,
+    *,
+    database: Database | None = None,
+    clock: Callable[[], dt.datetime] = utc_now,
+) -> ApprovalsService:
+    """The service over `settings` (the database must be migrated already); tests pass a clock
+    to reach SLA deadlines without waiting."""
+    db = database or Database(settings.resolved_database_url())
+    context = ApprovalsContext(
+        database=db,
+        templates=MailTemplates("approvals", "templates/mail"),
+        rules=Rules(
+            public_base_url=settings.public_base_url, link_ttl_seconds=settings.action_link_ttl_seconds
+        ),
+        clock=clock,
+    )
+    return ApprovalsService(
+        settings=settings,
+        database=db,
+        tables=event_tables,
+        mail_tables=mail_tables,
+        context=context,
+        servicer=ApprovalsServicer(context),
+        handlers=handlers(context),
+        dispatcher=MailDispatcher(db, mail_tables, settings, service=settings.service_name),
+    )
+
+
+def main() -> None:
+    """`python -m approvals`: migrate, build, run until SIGTERM/SIGINT."""
+    from chassis.runtime import ServiceRuntime
+
+    settings = ApprovalsSettings()
+    migrate_database(settings)
+    service = build_approvals(settings)
+    runtime = ServiceRuntime(
+        settings,
+        service.database,
+        service.tables,
+        service.register,
+        service.service_names,
+        service.handlers,
+        service.durable,
+        readiness=[service.background_ready],
+    )
+    stopping = threading.Event()
+
+    def on_signal(_signum: int, _frame: FrameType | None) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    service.start_background()
+    runtime.start()
+    print(
+        f"{settings.service_name}: gRPC {settings.grpc_host}:{runtime.grpc_port}, "
+        f"HTTP http://{settings.http_host}:{runtime.http_port}, "
+        f"SMTP {settings.smtp_host}:{settings.smtp_port}",
+        flush=True,
+    )
+    stopping.wait()
+    service.stop_background()
+    runtime.stop()
