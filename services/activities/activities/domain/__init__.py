@@ -1,0 +1,1 @@
+"""Pure rules of activities: time, recurrence, conflicts, reminders, check-in, links."""
