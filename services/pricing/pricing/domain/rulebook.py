@@ -267,6 +267,10 @@ class RuleBook:
         items = self._list_items.get(list_id)
         return items.all_items() if items is not None else ()
 
+    def active_promotions(self) -> list[Promotion]:
+        """Every active promotion (any order)."""
+        return [p for p in self._promotions.values() if p.active]
+
     def coupons_of(self, promotion_id: str) -> tuple[str, ...]:
         """The codes that unlock a promotion."""
         return self._coupons_by_promotion.get(promotion_id, ()) or ()
