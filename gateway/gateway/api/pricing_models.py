@@ -26,11 +26,11 @@ Id = Field(default=None, max_length=80)
 
 
 def decimal() -> str | None:
-    return Field(default=None, pattern=DECIMAL_PATTERN, max_length=40)  # type: ignore[no-any-return]
+    return Field(default=None, pattern=DECIMAL_PATTERN, max_length=40)
 
 
 def day() -> str | None:
-    return Field(default=None, pattern=DATE_PATTERN)  # type: ignore[no-any-return]
+    return Field(default=None, pattern=DATE_PATTERN)
 
 
 class _Body(BaseModel):

@@ -58,9 +58,9 @@ def enum_text(enum_type: Any, value: int, prefix: str) -> str:
     return name.removeprefix(prefix).lower()
 
 
-def enum_number(enum_type: Any, value: StrEnum, prefix: str) -> int:
-    number: int = enum_type.Value(prefix + value.value.upper())
-    return number
+def enum_number(enum_type: Any, value: StrEnum, prefix: str) -> Any:
+    """The proto enum number of a domain value (typed Any: each proto enum has its own type)."""
+    return enum_type.Value(prefix + value.value.upper())
 
 
 def text(value: Decimal | None) -> str:

@@ -211,14 +211,15 @@ def _promotion_row(p: Promotion) -> dict[str, Any]:
 
 
 def _promotion(row: Any) -> Promotion:
+    values: dict[str, Any] = {name: getattr(row, name) for name in PROMOTION_PLAIN}
+    values.update({name: ids_of(getattr(row, name)) for name in ID_SETS})
     return Promotion(
         id=row.id,
         seq=row.seq,
         reward=RewardKind(row.reward),
         group=row.promotion_group,
         period=_period(row),
-        **{name: getattr(row, name) for name in PROMOTION_PLAIN},
-        **{name: ids_of(getattr(row, name)) for name in ID_SETS},
+        **values,
     )
 
 

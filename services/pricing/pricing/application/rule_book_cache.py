@@ -113,10 +113,10 @@ class UsageTotals:
                 )
                 promotions, coupons = dict(self.promotions), dict(self.coupons)
                 newest = version
-                for row in session.execute(query):
-                    target = promotions if row.kind == "promotion" else coupons
-                    target[row.rule_id] = int(row.count)
-                    newest = max(newest, int(row.usage_version))
+                for kind, rule_id, count, usage_version in session.execute(query):
+                    target = promotions if kind == "promotion" else coupons
+                    target[rule_id] = int(count)
+                    newest = max(newest, int(usage_version))
                 # Copy-on-write: evaluations holding the old dicts are not disturbed.
                 self.promotions, self.coupons, self.version = promotions, coupons, newest
             return self.promotions, self.coupons
