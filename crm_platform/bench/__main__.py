@@ -21,12 +21,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from crm_platform.bench import events, grpc_methods, http_api
+from crm_platform.bench import pricing as pricing_bench
 from crm_platform.bench.load import LoadGenerator, LoadSettings
 from crm_platform.bench.platform_run import running_platform
 from crm_platform.bench.report import Figure, markdown, save
 from crm_platform.processes import ROOT
 
-SECTIONS = ("events", "grpc", "http")
+SECTIONS = ("events", "grpc", "http", "pricing")
 
 
 def _settings(quick: bool) -> tuple[events.EventSettings, grpc_methods.GrpcSettings, LoadSettings]:
@@ -54,7 +55,9 @@ def _section(title: str, body: Callable[[], list[Figure]], failures: list[str]) 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m crm_platform.bench", description=__doc__)
-    parser.add_argument("--sections", default=",".join(SECTIONS), help="comma-separated: events,grpc,http")
+    parser.add_argument(
+        "--sections", default=",".join(SECTIONS), help="comma-separated: " + ",".join(SECTIONS)
+    )
     parser.add_argument("--quick", action="store_true", help="short runs to check the harness")
     parser.add_argument(
         "--python-load",
@@ -107,6 +110,14 @@ def main(argv: list[str] | None = None) -> int:
                     lambda: http_api.run(platform, load, emit),
                     failures,
                 )
+
+    if "pricing" in chosen:
+        pricing_settings = pricing_bench.QUICK if args.quick else pricing_bench.PricingBenchSettings()
+        figures += _section(
+            "4. pricing (Evaluate in process, over gRPC, vs a naive evaluator; memory)",
+            lambda: pricing_bench.run(pricing_settings, emit),
+            failures,
+        )
 
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     details = f"; HTTP load: {load_name}" if load_name else ""
