@@ -42,7 +42,11 @@ def password_hashing(settings: GatewaySettings) -> PasswordHashing:
 
 
 def create_app(
-    settings: GatewaySettings | None = None, *, contacts_client: Any = None, pricing_client: Any = None
+    settings: GatewaySettings | None = None,
+    *,
+    contacts_client: Any = None,
+    pricing_client: Any = None,
+    approvals_client: Any = None,
 ) -> Flask:
     """The gateway as a Flask app. `contacts_client` / `pricing_client` replace the channels to
     CONTACTS_TARGET / PRICING_TARGET (a ServiceClient or a stub); the app closes only what it
@@ -75,6 +79,14 @@ def create_app(
         pricing_stub = pricing.stub
     else:
         pricing_stub = getattr(pricing_client, "stub", pricing_client)
+    if approvals_client is None:
+        from gateway.clients import approvals_client as make_approvals_client
+
+        approvals = make_approvals_client(settings.approvals_target, settings.grpc_timeout_seconds)
+        closers.append(approvals.close)
+        approvals_stub = approvals.stub
+    else:
+        approvals_stub = getattr(approvals_client, "stub", approvals_client)
     active_users = ActiveUsers(database, settings.active_user_cache_seconds)
     services = Services(
         settings=settings,
@@ -95,6 +107,7 @@ def create_app(
         ),
         contacts=contacts_stub,
         pricing=pricing_stub,
+        approvals=approvals_stub,
         closers=closers,
     )
 
@@ -147,6 +160,11 @@ def _register(app: Flask) -> None:
         app.register_blueprint(module.api.blueprint)
     for module in (pricing, pricing_rules):
         app.register_blueprint(module.api.blueprint)
+    from gateway.api.approval_links import blueprint as approval_links_blueprint
+    from gateway.api.approvals import api as approvals_api
+
+    app.register_blueprint(approvals_api.blueprint)
+    app.register_blueprint(approval_links_blueprint)
     app.register_blueprint(openapi_blueprint)
     app.register_blueprint(ops)
     install_guard(app)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from chassis.grpc import ServiceClient
+from crm.approvals.v1 import approvals_service_pb2_grpc
 from crm.contacts.v1 import contacts_service_pb2_grpc
 from crm.pricing.v1 import pricing_service_pb2_grpc
 
@@ -40,4 +41,16 @@ def pricing_client(
         pricing_service_pb2_grpc.PricingServiceStub,
         default_timeout=timeout_seconds,
         service_names=["crm.pricing.v1.PricingService"],
+    )
+
+
+def approvals_client(
+    target: str, timeout_seconds: float
+) -> ServiceClient[approvals_service_pb2_grpc.ApprovalsServiceStub]:
+    """A client of crm.approvals.v1.ApprovalsService at `target` ("host:port")."""
+    return ServiceClient(
+        target,
+        approvals_service_pb2_grpc.ApprovalsServiceStub,
+        default_timeout=timeout_seconds,
+        service_names=["crm.approvals.v1.ApprovalsService"],
     )

@@ -32,6 +32,8 @@ class Services:
     contacts: Any
     # crm.pricing.v1.PricingServiceStub (or a test double with the same methods).
     pricing: Any = None
+    # crm.approvals.v1.ApprovalsServiceStub (or a test double with the same methods).
+    approvals: Any = None
     # Extra readiness checks: (ok, name) each.
     readiness: list[Callable[[], tuple[bool, str]]] = field(default_factory=list)
     # Called when the app shuts down (close channels, stop the relay).
