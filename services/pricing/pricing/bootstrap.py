@@ -4,6 +4,7 @@ runtime (`main`), the tests and the benchmark build the service with the same `b
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,12 +86,20 @@ def replay_config() -> tuple[Database, EventTables, str, Sequence[Handler], Call
     return service.database, service.tables, settings.nats_url, service.handlers, service.reset_read_model()
 
 
-def main() -> None:
-    """`python -m pricing`: migrate, build (load the rule book), run until SIGTERM/SIGINT."""
+def main(argv: Sequence[str] | None = None) -> None:
+    """`python -m pricing`: migrate, build (load the rule book), run until SIGTERM/SIGINT.
+    `python -m pricing migrate` only migrates and exits (the Helm chart's pre-install/pre-upgrade
+    Job runs it, so replicas starting together find the schema current)."""
     from chassis.runtime import run_service
 
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args not in ([], ["migrate"]):
+        raise SystemExit("usage: python -m pricing [migrate]")
     settings = PricingSettings()
     migrate_database(settings)
+    if args == ["migrate"]:
+        print(f"migrated {settings.resolved_database_url().split('@')[-1]}", flush=True)
+        return
     service = build_pricing(settings)
     run_service(
         settings,
