@@ -153,7 +153,13 @@ def shop() -> Shop:
     return Shop()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
+def new_shop() -> type[Shop]:
+    """For hypothesis tests, which need a fresh shop per example: `new_shop()`."""
+    return Shop
+
+
+@pytest.fixture(scope="session")
 def make_request() -> object:
     """The request builder: make_request(("P1", "2"), ("P1", "1", "BOX"), coupons=[...])."""
     return request
