@@ -13,12 +13,12 @@ from pathlib import Path
 
 from sales_docs.domain.adjustments import AdjustmentLine, AdjustmentNote, credit_note
 from sales_docs.domain.amounts import LineItem, discount_for_percent
-from sales_docs.domain.deposits import deduction, receive_deposit
+from sales_docs.domain.deposits import Deposit, deduction, receive_deposit
 from sales_docs.domain.parties import Party
 from sales_docs.domain.payments import Payment, PaymentMethod
 from sales_docs.domain.quotations import ApprovalPolicy, Quotation, new_quotation, submitted
 from sales_docs.domain.receipts import AllocationRequest, Receipt, issue_receipt, open_invoice
-from sales_docs.domain.sale_orders import confirmed, new_sale_order
+from sales_docs.domain.sale_orders import SaleOrder, confirmed, new_sale_order
 from sales_docs.domain.tax_invoices import OrderSelection, TaxInvoice, issue_tax_invoice, lines_from_order
 
 D = Decimal
@@ -79,8 +79,8 @@ def sample_quotation() -> Quotation:
     return submitted(draft, "QT2569-00042", ApprovalPolicy())
 
 
-def sample_tax_invoice() -> TaxInvoice:
-    """Part of an order (2 of 4 units and 2 installations) less half of a deposit."""
+def sample_order() -> SaleOrder:
+    """A confirmed order of the quotation's first two lines."""
     order = new_sale_order(
         "so-sample",
         BUYER,
@@ -90,16 +90,20 @@ def sample_tax_invoice() -> TaxInvoice:
         sample_quotation().items[:2],
         customer_reference="PO-CMT-2569-118",
     )
-    order = confirmed(order, "SO2569-00017")
-    deposit = receive_deposit(
-        "dp-sample",
-        "DP2569-00005",
-        order,
-        SELLER,
-        D("21400.00"),
-        SAMPLE_DATE,
-        Payment(PaymentMethod.TRANSFER),
+    return confirmed(order, "SO2569-00017")
+
+
+def sample_deposit() -> Deposit:
+    """A deposit of 21,400.00 including VAT, received by transfer."""
+    payment = Payment(PaymentMethod.TRANSFER, reference="BBL 7781")
+    return receive_deposit(
+        "dp-sample", "DP2569-00005", sample_order(), SELLER, D("21400.00"), SAMPLE_DATE, payment
     )
+
+
+def sample_tax_invoice() -> TaxInvoice:
+    """Part of the order (2 of 4 units and 2 installations) less half of the deposit."""
+    order = sample_order()
     lines = lines_from_order(order, OrderSelection(lines=((0, D(2)), (1, D(2)))))
     return issue_tax_invoice(
         "inv-sample",
@@ -109,7 +113,7 @@ def sample_tax_invoice() -> TaxInvoice:
         "cus-sample",
         SAMPLE_DATE,
         lines,
-        deductions=[deduction(deposit, D("10000.00"))],
+        deductions=[deduction(sample_deposit(), D("10000.00"))],
         due_date=SAMPLE_DATE + dt.timedelta(days=30),
         order=order,
     )

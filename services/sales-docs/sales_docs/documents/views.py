@@ -16,17 +16,8 @@ from sales_docs.domain.adjustments import AdjustmentKind, AdjustmentNote
 from sales_docs.domain.amounts import VatMode
 from sales_docs.domain.particulars import TITLE_TAX_INVOICE, TITLE_TAX_INVOICE_RECEIPT
 from sales_docs.domain.parties import Party, format_tax_id
-from sales_docs.domain.payments import PaymentMethod
 from sales_docs.domain.quotations import Quotation
-from sales_docs.domain.receipts import Receipt
 from sales_docs.domain.tax_invoices import InvoiceKind, TaxInvoice
-
-PAYMENT_LABELS = {
-    PaymentMethod.CASH: "เงินสด / Cash",
-    PaymentMethod.TRANSFER: "โอนเงิน / Bank transfer",
-    PaymentMethod.CHEQUE: "เช็ค / Cheque",
-    PaymentMethod.CARD: "บัตรเครดิต / Card",
-}
 
 
 @dataclass(frozen=True)
@@ -111,17 +102,17 @@ def party_view(party: Party, label_th: str, label_en: str) -> PartyView:
     )
 
 
-def _quantity(value: Decimal) -> str:
+def quantity_text(value: Decimal) -> str:
     text = f"{value:,.4f}".rstrip("0").rstrip(".")
     return text or "0"
 
 
-def _money(value: Decimal) -> str:
+def money_text(value: Decimal) -> str:
     return format_amount(value)
 
 
-def _discount(value: Decimal) -> str:
-    return _money(value) if value else "-"
+def discount_text(value: Decimal) -> str:
+    return money_text(value) if value else "-"
 
 
 def quotation_view(quotation: Quotation, seller: Party, logo_uri: str = "") -> DocumentView:
@@ -132,31 +123,33 @@ def quotation_view(quotation: Quotation, seller: Party, logo_uri: str = "") -> D
             number=str(index + 1),
             description=item.description,
             detail="ของแถม / Free gift" if item.free_gift else "",
-            quantity=_quantity(item.quantity),
+            quantity=quantity_text(item.quantity),
             unit=item.unit,
-            unit_price=_money(item.unit_price),
-            discount=_discount(line.line_discount),
-            amount=_money(line.net),
+            unit_price=money_text(item.unit_price),
+            discount=discount_text(line.line_discount),
+            amount=money_text(line.net),
             free_gift=item.free_gift,
         )
         for index, (item, line) in enumerate(zip(priced.items, priced.lines, strict=True))
     )
     t = priced.totals
     inclusive = quotation.vat_mode == VatMode.INCLUSIVE
-    totals = [TotalView("รวมเป็นเงิน", "Subtotal", _money(t.subtotal))]
+    totals = [TotalView("รวมเป็นเงิน", "Subtotal", money_text(t.subtotal))]
     if t.document_discount:
-        totals.append(TotalView("ส่วนลดท้ายบิล", "Discount", _money(t.document_discount)))
-        totals.append(TotalView("ยอดหลังหักส่วนลด", "After discount", _money(t.amount_after_discount)))
+        totals.append(TotalView("ส่วนลดท้ายบิล", "Discount", money_text(t.document_discount)))
+        totals.append(TotalView("ยอดหลังหักส่วนลด", "After discount", money_text(t.amount_after_discount)))
     if t.zero_rated_base or t.exempt_base:
         totals.append(
-            TotalView("มูลค่าที่ไม่มีภาษี", "Zero-rated / exempt", _money(t.zero_rated_base + t.exempt_base))
+            TotalView("มูลค่าที่ไม่มีภาษี", "Zero-rated / exempt", money_text(t.zero_rated_base + t.exempt_base))
         )
-    totals.append(TotalView("มูลค่าก่อนภาษี", "Pre-VAT amount", _money(t.pre_vat_total)))
+    totals.append(TotalView("มูลค่าก่อนภาษี", "Pre-VAT amount", money_text(t.pre_vat_total)))
     rate = f"{t.vat_rate * 100:.0f}%"
     totals.append(
-        TotalView(f"ภาษีมูลค่าเพิ่ม {rate}", f"VAT {rate}" + (" (included)" if inclusive else ""), _money(t.vat))
+        TotalView(
+            f"ภาษีมูลค่าเพิ่ม {rate}", f"VAT {rate}" + (" (included)" if inclusive else ""), money_text(t.vat)
+        )
     )
-    totals.append(TotalView("จำนวนเงินรวมทั้งสิ้น", "Grand total", _money(t.grand_total), emphasis=True))
+    totals.append(TotalView("จำนวนเงินรวมทั้งสิ้น", "Grand total", money_text(t.grand_total), emphasis=True))
     fields = [
         FieldView("เลขที่", "No.", quotation.display_number or "ฉบับร่าง / Draft"),
         FieldView("วันที่", "Date", format_thai_date(quotation.issue_date)),
@@ -198,30 +191,30 @@ def tax_invoice_view(invoice: TaxInvoice, logo_uri: str = "") -> DocumentView:
             number=str(index + 1),
             description=line.description,
             detail="ของแถม / Free gift" if line.free_gift else "",
-            quantity=_quantity(line.quantity),
+            quantity=quantity_text(line.quantity),
             unit=line.unit,
-            unit_price=_money(line.unit_price),
-            discount=_discount(line.discount),
-            amount=_money(line.amount),
+            unit_price=money_text(line.unit_price),
+            discount=discount_text(line.discount),
+            amount=money_text(line.amount),
             free_gift=line.free_gift,
         )
         for index, line in enumerate(invoice.lines)
     )
     t = invoice.totals
     rate = f"{t.vat_rate * 100:.0f}%"
-    totals = [TotalView("รวมเป็นเงิน", "Total of lines", _money(t.lines_amount))]
+    totals = [TotalView("รวมเป็นเงิน", "Total of lines", money_text(t.lines_amount))]
     for taken in invoice.deductions:
         totals.append(
-            TotalView(f"หักเงินมัดจำ {taken.deposit_number}", "Less deposit", f"-{_money(taken.base)}")
+            TotalView(f"หักเงินมัดจำ {taken.deposit_number}", "Less deposit", f"-{money_text(taken.base)}")
         )
     if t.zero_rated_base or t.exempt_base:
         totals.append(
-            TotalView("มูลค่าที่ไม่มีภาษี", "Zero-rated / exempt", _money(t.zero_rated_base + t.exempt_base))
+            TotalView("มูลค่าที่ไม่มีภาษี", "Zero-rated / exempt", money_text(t.zero_rated_base + t.exempt_base))
         )
     totals += [
-        TotalView("มูลค่าสินค้า/บริการ", "Value before VAT", _money(t.pre_vat_total)),
-        TotalView(f"ภาษีมูลค่าเพิ่ม {rate}", f"VAT {rate}", _money(t.vat)),
-        TotalView("จำนวนเงินรวมทั้งสิ้น", "Grand total", _money(t.grand_total), emphasis=True),
+        TotalView("มูลค่าสินค้า/บริการ", "Value before VAT", money_text(t.pre_vat_total)),
+        TotalView(f"ภาษีมูลค่าเพิ่ม {rate}", f"VAT {rate}", money_text(t.vat)),
+        TotalView("จำนวนเงินรวมทั้งสิ้น", "Grand total", money_text(t.grand_total), emphasis=True),
     ]
     fields = [
         FieldView("เลขที่", "No.", invoice.number),
@@ -236,7 +229,9 @@ def tax_invoice_view(invoice: TaxInvoice, logo_uri: str = "") -> DocumentView:
     notes = [invoice.notes] if invoice.notes else []
     if invoice.deductions:
         vat = sum((d.vat for d in invoice.deductions), Decimal(0))
-        notes.append(f"เงินมัดจำที่หักได้ออกใบกำกับภาษีแล้ว (ภาษี {_money(vat)} บาท) / Deposits were invoiced with VAT")
+        notes.append(
+            f"เงินมัดจำที่หักได้ออกใบกำกับภาษีแล้ว (ภาษี {money_text(vat)} บาท) / Deposits were invoiced with VAT"
+        )
     if invoice.is_void:
         notes.insert(0, f"ยกเลิก / VOID: {invoice.void_reason}")
     return DocumentView(
@@ -258,63 +253,6 @@ def tax_invoice_view(invoice: TaxInvoice, logo_uri: str = "") -> DocumentView:
     )
 
 
-def receipt_view(receipt: Receipt, logo_uri: str = "") -> DocumentView:
-    """A receipt listing the invoices it settles, withholding tax and the money received."""
-    lines = tuple(
-        LineView(
-            str(i + 1),
-            f"ชำระตามใบกำกับภาษี {a.invoice_number}",
-            f"Payment of invoice {a.invoice_number}",
-            "1",
-            "",
-            _money(a.amount),
-            "-",
-            _money(a.amount),
-        )
-        for i, a in enumerate(receipt.allocations)
-    )
-    totals = [TotalView("รวมชำระ", "Total settled", _money(receipt.amount))]
-    if receipt.withholding_tax:
-        rate = f"{receipt.withholding_tax_rate:.0f}%"
-        totals.append(
-            TotalView(
-                f"หักภาษี ณ ที่จ่าย {rate}", f"Withholding tax {rate}", f"-{_money(receipt.withholding_tax)}"
-            )
-        )
-    totals.append(TotalView("รับชำระสุทธิ", "Net received", _money(receipt.received), emphasis=True))
-    payment = receipt.payment
-    paid_by = PAYMENT_LABELS[payment.method]
-    if payment.method == PaymentMethod.CHEQUE:
-        paid_by += f" {payment.bank} เลขที่ {payment.cheque_number}"
-    elif payment.reference:
-        paid_by += f" ({payment.reference})"
-    fields = [
-        FieldView("เลขที่", "No.", receipt.number),
-        FieldView("วันที่", "Date", format_thai_date(receipt.received_on)),
-        FieldView("ชำระโดย", "Paid by", paid_by),
-    ]
-    if receipt.withholding_tax_certificate:
-        fields.append(
-            FieldView("หนังสือรับรองหัก ณ ที่จ่าย", "WHT certificate", receipt.withholding_tax_certificate)
-        )
-    notes = []
-    if payment.method == PaymentMethod.CHEQUE:
-        notes.append("ใบเสร็จนี้จะสมบูรณ์เมื่อเช็คเรียกเก็บเงินได้แล้ว / Valid once the cheque has cleared")
-    return DocumentView(
-        title_th="ใบเสร็จรับเงิน",
-        title_en="Receipt",
-        seller=party_view(receipt.seller, "ผู้รับเงิน", "Received by"),
-        buyer=party_view(receipt.buyer, "ได้รับเงินจาก", "Received from"),
-        fields=tuple(fields),
-        lines=lines,
-        totals=tuple(totals),
-        amount_in_words=bahttext(receipt.amount),
-        notes=tuple(notes),
-        signatures=(SignatureView("ผู้จ่ายเงิน", "Paid by"), SignatureView("ผู้รับเงิน", "Collector")),
-        logo_uri=logo_uri,
-    )
-
-
 def adjustment_view(note: AdjustmentNote, logo_uri: str = "") -> DocumentView:
     """A credit note (§86/10) or debit note (§86/9): the original invoice, the value on it,
     the correct value, the difference, VAT on the difference, and the reason."""
@@ -324,21 +262,21 @@ def adjustment_view(note: AdjustmentNote, logo_uri: str = "") -> DocumentView:
             str(i + 1),
             line.description,
             "",
-            _quantity(line.quantity),
+            quantity_text(line.quantity),
             line.unit,
-            _money(line.unit_price),
+            money_text(line.unit_price),
             "-",
-            _money(line.amount),
+            money_text(line.amount),
         )
         for i, line in enumerate(note.lines)
     )
     rate = f"{note.vat_rate * 100:.0f}%"
     totals = (
-        TotalView("มูลค่าตามใบกำกับภาษีเดิม", "Value on the original invoice", _money(note.original_value)),
-        TotalView("มูลค่าที่ถูกต้อง", "Correct value", _money(note.corrected_value)),
-        TotalView("ผลต่าง", "Difference", _money(note.difference)),
-        TotalView(f"ภาษีมูลค่าเพิ่ม {rate}", f"VAT {rate}", _money(note.vat)),
-        TotalView("รวมทั้งสิ้น", "Total", _money(note.total), emphasis=True),
+        TotalView("มูลค่าตามใบกำกับภาษีเดิม", "Value on the original invoice", money_text(note.original_value)),
+        TotalView("มูลค่าที่ถูกต้อง", "Correct value", money_text(note.corrected_value)),
+        TotalView("ผลต่าง", "Difference", money_text(note.difference)),
+        TotalView(f"ภาษีมูลค่าเพิ่ม {rate}", f"VAT {rate}", money_text(note.vat)),
+        TotalView("รวมทั้งสิ้น", "Total", money_text(note.total), emphasis=True),
     )
     return DocumentView(
         title_th="ใบลดหนี้" if credit else "ใบเพิ่มหนี้",

@@ -11,14 +11,16 @@ really extractable, and the HTML the PDF is made from is checked for the exact T
 """
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 from pypdf import PdfReader
+from sales_docs.documents.payment_views import deposit_view, receipt_view
 from sales_docs.documents.renderer import render_html, render_pdf, render_png
 from sales_docs.documents.samples import (
     SELLER,
     sample_credit_note,
+    sample_deposit,
     sample_quotation,
     sample_receipt,
     sample_tax_invoice,
@@ -27,9 +29,9 @@ from sales_docs.documents.views import (
     DocumentView,
     adjustment_view,
     quotation_view,
-    receipt_view,
     tax_invoice_view,
 )
+from sales_docs.domain.tax_invoices import InvoiceKind
 
 
 @dataclass(frozen=True)
@@ -37,13 +39,15 @@ class Rendered:
     view: DocumentView
     html: str
     pdf: bytes
-    text: str
+    text: str  # the PDF's extracted text, whitespace runs as one space
 
 
 def _render(view: DocumentView) -> Rendered:
     pdf = render_pdf(view)
     reader = PdfReader(io.BytesIO(pdf))
-    return Rendered(view, render_html(view), pdf, "\n".join(page.extract_text() for page in reader.pages))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    # Line breaks follow the layout; words and their order are what the tests check.
+    return Rendered(view, render_html(view), pdf, " ".join(text.split()))
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +58,7 @@ def documents() -> dict[str, Rendered]:
         "tax_invoice": _render(tax_invoice_view(invoice)),
         "receipt": _render(receipt_view(sample_receipt(invoice))),
         "credit_note": _render(adjustment_view(sample_credit_note(invoice))),
+        "deposit": _render(deposit_view(sample_deposit())),
     }
 
 
@@ -69,7 +74,8 @@ def test_every_document_is_a_one_page_a4_pdf(documents: dict[str, Rendered]) -> 
 def test_the_tax_invoice_prints_the_section_86_4_particulars(documents: dict[str, Rendered]) -> None:
     text = documents["tax_invoice"].text
     # (1) the words "ใบกำกับภาษี / Tax Invoice": the title, as the text layer gives it back.
-    assert "ใบกากับภาษีTAX INVOICE" in text
+    assert "ใบกากับภาษี" in text
+    assert "TAX INVOICE" in text
     # (2) seller: name, address, tax id, head office; (3) buyer: name, address, tax id, branch.
     assert "Siam Supply Co., Ltd." in text
     assert "Tax ID 0-1055-58123-45-1" in text
@@ -113,7 +119,8 @@ def test_the_quotation_prints_discounts_free_gifts_vat_and_the_total_in_words(
     documents: dict[str, Rendered],
 ) -> None:
     text = documents["quotation"].text
-    assert "ใบเสนอราคาQUOTATION" in text
+    assert "ใบเสนอราคา" in text
+    assert "QUOTATION" in text
     assert "QT2569-00042" in text
     assert "23 ธันวาคม 2569" in text  # valid until, Buddhist era
     assert "4 เครื่อง 21,900.00 2,000.00 85,600.00" in text
@@ -127,7 +134,8 @@ def test_the_quotation_prints_discounts_free_gifts_vat_and_the_total_in_words(
 
 def test_the_receipt_shows_withholding_tax_and_the_net_received(documents: dict[str, Rendered]) -> None:
     text = documents["receipt"].text
-    assert "ใบเสร็จรับเงินRECEIPT" in text
+    assert "ใบเสร็จรับเงิน" in text
+    assert "RECEIPT" in text
     assert "RC2569-00077" in text
     assert "Payment of invoice INV2569-00101" in text
     assert "Withholding tax 3% -1,194.00" in text
@@ -140,7 +148,8 @@ def test_the_credit_note_references_the_invoice_and_shows_vat_on_the_difference(
     documents: dict[str, Rendered],
 ) -> None:
     text = documents["credit_note"].text
-    assert "ใบลดหนี้CREDIT NOTE" in text
+    assert "ใบลดหนี้" in text
+    assert "CREDIT NOTE" in text
     assert "CN2569-00003" in text
     assert "INV2569-00101" in text
     assert "28 พฤศจิกายน 2569" in text
@@ -149,7 +158,29 @@ def test_the_credit_note_references_the_invoice_and_shows_vat_on_the_difference(
     assert "Difference 21,400.00" in text
     assert "VAT 7% 1,498.00" in text
     assert "Total 22,898.00" in text
-    assert "damaged in" in text
+    assert "damaged in transport" in text
+
+
+def test_the_deposit_receipt_is_also_a_tax_invoice_with_vat(documents: dict[str, Rendered]) -> None:
+    text = documents["deposit"].text
+    assert "RECEIPT/TAX INVOICE" in text
+    assert "DP2569-00005" in text
+    assert "SO2569-00017" in text
+    assert "Tax ID 0-1055-58123-45-1" in text
+    assert "Tax ID 0-1055-60123-45-4" in text
+    assert "Deposit before VAT 20,000.00" in text
+    assert "VAT 7% 1,400.00" in text
+    assert "Grand total 21,400.00" in text
+    assert "ใบเสร็จรับเงิน/ใบกำกับภาษี" in documents["deposit"].html
+    assert "สองหมื่นหนึ่งพันสี่ร้อยบาทถ้วน" in documents["deposit"].html
+
+
+def test_a_combined_tax_invoice_receipt_is_titled_so() -> None:
+    invoice = replace(sample_tax_invoice(), kind=InvoiceKind.TAX_INVOICE_RECEIPT)
+    html = render_html(tax_invoice_view(invoice))
+    assert "ใบกำกับภาษี/ใบเสร็จรับเงิน" in html
+    assert "Tax Invoice/Receipt" in html
+    assert "Due date" not in html
 
 
 def test_a_void_invoice_says_so(documents: dict[str, Rendered]) -> None:
