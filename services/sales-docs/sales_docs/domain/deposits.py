@@ -87,7 +87,9 @@ def receive_deposit(
 ) -> Deposit:
     """A deposit of `amount` (including VAT unless `amount_includes_vat` is false) on a confirmed
     order. Deposits not yet deducted (`deposits_outstanding`, pre-VAT) plus this one may not
-    exceed what the order has left to invoice (pre-VAT)."""
+    exceed what the order has left to invoice (pre-VAT). The deposit carries the order's VAT
+    rate when the order has any standard-rated line (a mixed order's deposit is taxed in full,
+    the cautious reading), and no VAT when every line is zero-rated or exempt."""
     violations = ViolationCollector()
     if order.status != SaleOrderStatus.CONFIRMED:
         raise FailedPrecondition(
