@@ -88,6 +88,8 @@ class Ports:
     gateway_http: int
     grpc: dict[str, int]
     http: dict[str, int]
+    # The local SMTP sink (crm_platform.mail_sink) every service sends mail to.
+    smtp: int = 1025
 
     @classmethod
     def choose(cls, preferred: bool) -> Ports:
@@ -99,6 +101,7 @@ class Ports:
             gateway_http=p(8080),
             grpc={e.name: p(e.grpc_port) for e in SERVICE_ENTRIES},
             http={e.name: p(e.http_port) for e in SERVICE_ENTRIES},
+            smtp=p(1025),
         )
 
     @property
@@ -140,11 +143,18 @@ class Platform:
         return f"nats://127.0.0.1:{self.ports.nats}"
 
     @property
+    def mail_dir(self) -> Path:
+        """Where the local SMTP sink saves every message (.eml files)."""
+        return self.var_dir / "mail"
+
+    @property
     def gateway_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.gateway_http}"
 
     def _base_env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "GRPC_", "HTTP_"))}
+        # Mail goes to the local sink; links in it point at the gateway (extra_env may override).
+        env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(self.ports.smtp), PUBLIC_BASE_URL=self.gateway_url)
         env.update(
             NATS_URL=self.nats_url,
             VAR_DIR=str(self.var_dir),
@@ -199,6 +209,20 @@ class Platform:
                 ready_port=self.ports.nats,
             ),
         }
+        specs["mail"] = ProcessSpec(
+            "mail",
+            [
+                sys.executable,
+                "-m",
+                "crm_platform.mail_sink",
+                "--port",
+                str(self.ports.smtp),
+                "--folder",
+                str(self.mail_dir),
+            ],
+            base,
+            ready_port=self.ports.smtp,
+        )
         for entry in present_services():
             specs[entry.name] = ProcessSpec(
                 entry.name,
@@ -215,8 +239,8 @@ class Platform:
         return specs
 
     def service_names(self) -> list[str]:
-        """The started processes in start order (NATS first, the gateway last)."""
-        return ["nats", *(e.name for e in present_services()), "gateway"]
+        """The started processes in start order (NATS and the mail sink first, the gateway last)."""
+        return ["nats", "mail", *(e.name for e in present_services()), "gateway"]
 
     def migrate(self) -> None:
         """Schema migrations run once before the processes (never in each gunicorn worker)."""

@@ -48,6 +48,8 @@ def _print_banner(platform: Platform, demo: dict[str, object]) -> None:
             for e in present_services()
         ),
         f"  NATS          {platform.nats_url}   data: {Path(platform.var_dir).relative_to(ROOT)}/",
+        f"  mail          SMTP 127.0.0.1:{platform.ports.smtp}   mail: "
+        f"{platform.mail_dir.relative_to(ROOT)}/  (one .eml file per message)",
         f"  admin login   {platform.admin_email} / {platform.admin_password}",
         f"  demo logins   {logins} / {demo.get('password')}",
         "  try: curl -s -X POST "
