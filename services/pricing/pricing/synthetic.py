@@ -263,20 +263,25 @@ def _promotions(
 ) -> tuple[list[Promotion], list[Coupon]]:
     promotions: list[Promotion] = []
     coupons: list[Coupon] = []
-    kinds = [RewardKind.PERCENT_OFF] * 35 + [RewardKind.AMOUNT_OFF] * 15 + [RewardKind.FIXED_PRICE] * 10
-    kinds += [RewardKind.BUY_X_GET_Y] * 15 + [RewardKind.ORDER_PERCENT] * 6 + [RewardKind.ORDER_AMOUNT] * 4
+    # Order rewards are few and mostly spend tiers of one group (spend 10,000 get 3%, 20,000 get 5%).
+    kinds = [RewardKind.PERCENT_OFF] * 400 + [RewardKind.AMOUNT_OFF] * 200 + [RewardKind.FIXED_PRICE] * 150
+    kinds += [RewardKind.BUY_X_GET_Y] * 230 + [RewardKind.ORDER_PERCENT] * 12 + [RewardKind.ORDER_AMOUNT] * 8
+    # Category promotions mostly target the narrow categories ("soft drinks"), rarely a whole root.
+    roots = [c for c in categories if c.parent_id is None]
+    narrow = [c for c in categories if c.parent_id is not None]
     for n in range(count):
         reward = rng.choice(kinds)
         order = reward in (RewardKind.ORDER_PERCENT, RewardKind.ORDER_AMOUNT)
         scope_roll = rng.random()
         product_ids: frozenset[str] = frozenset()
         category_ids: frozenset[str] = frozenset()
-        if scope_roll < (0.05 if order else 0.002):
+        if scope_roll < (0.6 if order else 0.002):
             pass  # all products
-        elif scope_roll < (0.6 if order else 0.9):
+        elif scope_roll < (0.7 if order else 0.92):
             product_ids = frozenset(p.id for p in rng.sample(products, rng.randint(1, 3)))
         else:
-            category_ids = frozenset({rng.choice(categories).id})
+            pool = roots if rng.random() < 0.05 or not narrow else narrow
+            category_ids = frozenset({rng.choice(pool).id})
         customer_ids, group_ids = _customer_scope(rng, groups)
         coupon_required = rng.random() < 0.05
         promotion = Promotion(
@@ -285,7 +290,11 @@ def _promotions(
             seq=n + 1,
             reward=reward,
             priority=rng.randrange(1, 21) * 10,
-            group=rng.choice(_PROMO_GROUPS) if rng.random() < 0.1 else None,
+            group=f"spend-tier-{n % 3}"
+            if order and rng.random() < 0.8
+            else rng.choice(_PROMO_GROUPS)
+            if rng.random() < 0.1
+            else None,
             exclusive=rng.random() < 0.03,
             period=_period(rng),
             customer_ids=customer_ids,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
 from pricing.domain import explain
-from pricing.domain.lines import WorkLine
+from pricing.domain.lines import LineGroups, WorkLine, merge_lines
 from pricing.domain.model import ZERO, CustomerRef, GiftLine, GiftRule, Reason
 from pricing.domain.rulebook import RuleBook, gift_order
 
@@ -33,27 +33,25 @@ class GiftCandidate:
         return not self.rule.product_ids and not self.rule.category_ids
 
 
-def collect_gifts(book: RuleBook, lines: list[WorkLine]) -> list[GiftCandidate]:
+def collect_gifts(book: RuleBook, lines: list[WorkLine], groups: LineGroups) -> list[GiftCandidate]:
     """Every active gift rule touching the lines (and every order-amount rule), by seq."""
     index = book.gift_index
     found: dict[str, GiftCandidate] = {}
-    for line in lines:
-        for rule in index.by_product.get(line.product.id) or ():
-            _add(found, rule, line)
-        for category_id in line.categories:
-            for rule in index.by_category.get(category_id) or ():
-                _add(found, rule, line)
+    sources = (
+        (index.by_product, groups.by_product.items()),
+        (index.by_category, groups.by_category.items()),
+    )
+    for rules_by_key, line_groups in sources:
+        for key, group in line_groups:
+            for rule in rules_by_key.get(key) or ():
+                candidate = found.get(rule.id)
+                if candidate is None:
+                    found[rule.id] = GiftCandidate(rule, group)
+                else:
+                    candidate.lines = merge_lines(candidate.lines, group)
     for rule in index.everywhere:
-        found[rule.id] = GiftCandidate(rule, list(lines))
+        found[rule.id] = GiftCandidate(rule, lines)
     return sorted(found.values(), key=lambda c: gift_order(c.rule))
-
-
-def _add(found: dict[str, GiftCandidate], rule: GiftRule, line: WorkLine) -> None:
-    candidate = found.get(rule.id)
-    if candidate is None:
-        found[rule.id] = GiftCandidate(rule, [line])
-    elif candidate.lines[-1] is not line:
-        candidate.lines.append(line)
 
 
 def _gift_count(candidate: GiftCandidate, total_net: Decimal) -> Decimal:

@@ -52,6 +52,41 @@ class WorkLine:
         return self.amount - self.order_discount
 
 
+@dataclass(slots=True)
+class LineGroups:
+    """The document's lines by product and by category (each ancestor too), in line order: the
+    keys rules are indexed by, so each rule touching the document is found once per key."""
+
+    by_product: dict[str, list[WorkLine]]
+    by_category: dict[str, list[WorkLine]]
+
+
+def group_lines(lines: list[WorkLine]) -> LineGroups:
+    by_product: dict[str, list[WorkLine]] = {}
+    by_category: dict[str, list[WorkLine]] = {}
+    for line in lines:
+        found = by_product.get(line.product.id)
+        if found is None:
+            by_product[line.product.id] = [line]
+        else:
+            found.append(line)
+        for category_id in line.categories:
+            found = by_category.get(category_id)
+            if found is None:
+                by_category[category_id] = [line]
+            else:
+                found.append(line)
+    return LineGroups(by_product, by_category)
+
+
+def merge_lines(first: list[WorkLine], second: list[WorkLine]) -> list[WorkLine]:
+    """Two line lists as one, each line once, in line order."""
+    merged = {line.index: line for line in first}
+    for line in second:
+        merged[line.index] = line
+    return [merged[index] for index in sorted(merged)]
+
+
 def _bad_quantity(quantity: Decimal) -> str | None:
     if not quantity.is_finite():
         return "must be a number"

@@ -24,7 +24,7 @@ from decimal import ROUND_FLOOR, Decimal
 from chassis.money import round_satang
 
 from pricing.domain import explain
-from pricing.domain.lines import WorkLine
+from pricing.domain.lines import LineGroups, WorkLine, merge_lines
 from pricing.domain.model import (
     LINE_REWARDS,
     ZERO,
@@ -83,28 +83,29 @@ class Context:
     texts: dict[str, tuple[Promotion, str]]  # the book's memo of benefit texts
 
 
-def collect(book: RuleBook, lines: list[WorkLine], context: Context) -> list[Candidate]:
-    """Every active promotion touching the lines (door checks done), in a deterministic order."""
+def collect(book: RuleBook, lines: list[WorkLine], groups: LineGroups, context: Context) -> list[Candidate]:
+    """Every active promotion touching the lines, door checks done (see `admit`). A candidate that
+    fails them keeps the lines it was first found with (only the first line index is reported)."""
     index = book.promotion_index
     found: dict[str, Candidate] = {}
-    by_product = index.by_product
-    by_category = index.by_category
     get = found.get
-    for line in lines:
-        groups = [by_product.get(line.product.id)]
-        groups.extend(by_category.get(category_id) for category_id in line.categories)
-        for promotions in groups:
-            if not promotions:
-                continue
-            for promotion in promotions:
+    sources = (
+        (index.by_product, groups.by_product.items()),
+        (index.by_category, groups.by_category.items()),
+    )
+    for rules_by_key, line_groups in sources:
+        for key, group in line_groups:
+            for promotion in rules_by_key.get(key) or ():
                 candidate = get(promotion.id)
                 if candidate is None:
-                    candidate = found[promotion.id] = Candidate(promotion, [line])
+                    candidate = found[promotion.id] = Candidate(promotion, group)
                     admit(candidate, context)
-                elif candidate.reason is None and candidate.lines[-1] is not line:
-                    candidate.lines.append(line)
+                elif candidate.reason is None:
+                    candidate.lines = merge_lines(candidate.lines, group)
+                elif group[0].index < candidate.lines[0].index:
+                    candidate.lines = group
     for promotion in index.everywhere:
-        candidate = found[promotion.id] = Candidate(promotion, list(lines), everywhere=True)
+        candidate = found[promotion.id] = Candidate(promotion, lines, everywhere=True)
         admit(candidate, context)
     return list(found.values())
 
