@@ -23,30 +23,43 @@ _sym_db = _symbol_database.Default()
 
 
 from crm.common.v1 import money_pb2 as crm_dot_common_dot_v1_dot_money__pb2
+from crm.sales.v1 import resources_pb2 as crm_dot_sales_dot_v1_dot_resources__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19\x63rm/sales/v1/events.proto\x12\x0c\x63rm.sales.v1\x1a\x19\x63rm/common/v1/money.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xfc\x01\n\rInvoiceIssued\x12\x12\n\ninvoice_id\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x03 \x01(\t\x12\x12\n\nissue_date\x18\x04 \x01(\t\x12#\n\x05total\x18\x05 \x01(\x0b\x32\x14.crm.common.v1.Money\x12!\n\x03vat\x18\x06 \x01(\x0b\x32\x14.crm.common.v1.Money\x12\x15\n\rsale_order_id\x18\x07 \x01(\t\x12\x0f\n\x07version\x18\x08 \x01(\x03\x12.\n\nissue_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xdb\x01\n\x0fReceiptRecorded\x12\x12\n\nreceipt_id\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x03 \x01(\t\x12\x14\n\x0creceipt_date\x18\x04 \x01(\t\x12$\n\x06\x61mount\x18\x05 \x01(\x0b\x32\x14.crm.common.v1.Money\x12\x13\n\x0binvoice_ids\x18\x06 \x03(\t\x12-\n\x0fwithholding_tax\x18\x07 \x01(\x0b\x32\x14.crm.common.v1.Money\x12\x0f\n\x07version\x18\x08 \x01(\x03\"\xea\x01\n\x14QuotationLineSummary\x12\x12\n\nproduct_id\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12\x10\n\x08quantity\x18\x03 \x01(\t\x12\x0c\n\x04unit\x18\x04 \x01(\t\x12-\n\x0flist_unit_price\x18\x05 \x01(\x0b\x32\x14.crm.common.v1.Money\x12,\n\x0enet_unit_price\x18\x06 \x01(\x0b\x32\x14.crm.common.v1.Money\x12\x18\n\x10\x64iscount_percent\x18\x07 \x01(\t\x12\x12\n\noverridden\x18\x08 \x01(\x08\"\xf0\x03\n\x12QuotationSubmitted\x12\x14\n\x0cquotation_id\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\t\x12\x10\n\x08revision\x18\x03 \x01(\x05\x12\x13\n\x0b\x63ustomer_id\x18\x04 \x01(\t\x12\x15\n\rcustomer_name\x18\x05 \x01(\t\x12\x1a\n\x12\x63ustomer_group_ids\x18\x06 \x03(\t\x12\x14\n\x0crequester_id\x18\x07 \x01(\t\x12\x0f\n\x07team_id\x18\x08 \x01(\t\x12&\n\x08subtotal\x18\t \x01(\x0b\x32\x14.crm.common.v1.Money\x12&\n\x08\x64iscount\x18\n \x01(\x0b\x32\x14.crm.common.v1.Money\x12\x18\n\x10\x64iscount_percent\x18\x0b \x01(\t\x12)\n\x0bgrand_total\x18\x0c \x01(\x0b\x32\x14.crm.common.v1.Money\x12\x31\n\x05lines\x18\r \x03(\x0b\x32\".crm.sales.v1.QuotationLineSummary\x12\x0c\n\x04link\x18\x0e \x01(\t\x12\x0f\n\x07version\x18\x0f \x01(\x03\x12\x30\n\x0csubmitted_at\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1a\n\x12has_price_override\x18\x11 \x01(\x08\"c\n\x12QuotationWithdrawn\x12\x14\n\x0cquotation_id\x18\x01 \x01(\t\x12\x10\n\x08revision\x18\x02 \x01(\x05\x12\x14\n\x0crequester_id\x18\x03 \x01(\t\x12\x0f\n\x07version\x18\x04 \x01(\x03\"7\n\nRedemption\x12\x14\n\x0cpromotion_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63oupon_code\x18\x02 \x01(\t\"\xfe\x01\n\x12SaleOrderConfirmed\x12\x15\n\rsale_order_id\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x03 \x01(\t\x12\x12\n\norder_date\x18\x04 \x01(\t\x12)\n\x0bgrand_total\x18\x05 \x01(\x0b\x32\x14.crm.common.v1.Money\x12-\n\x0bredemptions\x18\x06 \x03(\x0b\x32\x18.crm.sales.v1.Redemption\x12\x14\n\x0cquotation_id\x18\x07 \x01(\t\x12\x0f\n\x07version\x18\x08 \x01(\x03\x12\x17\n\x0fpricing_version\x18\t \x01(\x03\"\xa0\x01\n\x12SaleOrderCancelled\x12\x15\n\rsale_order_id\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x03 \x01(\t\x12-\n\x0bredemptions\x18\x04 \x03(\x0b\x32\x18.crm.sales.v1.Redemption\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x0f\n\x07version\x18\x06 \x01(\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19\x63rm/sales/v1/events.proto\x12\x0c\x63rm.sales.v1\x1a\x19\x63rm/common/v1/money.proto\x1a\x1c\x63rm/sales/v1/resources.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xfc\x01\n\rInvoiceIssued\x12\x12\n\ninvoice_id\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x03 \x01(\t\x12\x12\n\nissue_date\x18\x04 \x01(\t\x12#\n\x05total\x18\x05 \x01(\x0b\x32\x14.crm.common.v1.Money\x12!\n\x03vat\x18\x06 \x01(\x0b\x32\x14.crm.common.v1.Money\x12\x15\n\rsale_order_id\x18\x07 \x01(\t\x12\x0f\n\x07version\x18\x08 \x01(\x03\x12.\n\nissue_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xdb\x01\n\x0fReceiptRecorded\x12\x12\n\nreceipt_id\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x03 \x01(\t\x12\x14\n\x0creceipt_date\x18\x04 \x01(\t\x12$\n\x06\x61mount\x18\x05 \x01(\x0b\x32\x14.crm.common.v1.Money\x12\x13\n\x0binvoice_ids\x18\x06 \x03(\t\x12-\n\x0fwithholding_tax\x18\x07 \x01(\x0b\x32\x14.crm.common.v1.Money\x12\x0f\n\x07version\x18\x08 \x01(\x03\"\xea\x01\n\x14QuotationLineSummary\x12\x12\n\nproduct_id\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12\x10\n\x08quantity\x18\x03 \x01(\t\x12\x0c\n\x04unit\x18\x04 \x01(\t\x12-\n\x0flist_unit_price\x18\x05 \x01(\x0b\x32\x14.crm.common.v1.Money\x12,\n\x0enet_unit_price\x18\x06 \x01(\x0b\x32\x14.crm.common.v1.Money\x12\x18\n\x10\x64iscount_percent\x18\x07 \x01(\t\x12\x12\n\noverridden\x18\x08 \x01(\x08\"\xf0\x03\n\x12QuotationSubmitted\x12\x14\n\x0cquotation_id\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\t\x12\x10\n\x08revision\x18\x03 \x01(\x05\x12\x13\n\x0b\x63ustomer_id\x18\x04 \x01(\t\x12\x15\n\rcustomer_name\x18\x05 \x01(\t\x12\x1a\n\x12\x63ustomer_group_ids\x18\x06 \x03(\t\x12\x14\n\x0crequester_id\x18\x07 \x01(\t\x12\x0f\n\x07team_id\x18\x08 \x01(\t\x12&\n\x08subtotal\x18\t \x01(\x0b\x32\x14.crm.common.v1.Money\x12&\n\x08\x64iscount\x18\n \x01(\x0b\x32\x14.crm.common.v1.Money\x12\x18\n\x10\x64iscount_percent\x18\x0b \x01(\t\x12)\n\x0bgrand_total\x18\x0c \x01(\x0b\x32\x14.crm.common.v1.Money\x12\x31\n\x05lines\x18\r \x03(\x0b\x32\".crm.sales.v1.QuotationLineSummary\x12\x0c\n\x04link\x18\x0e \x01(\t\x12\x0f\n\x07version\x18\x0f \x01(\x03\x12\x30\n\x0csubmitted_at\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1a\n\x12has_price_override\x18\x11 \x01(\x08\"c\n\x12QuotationWithdrawn\x12\x14\n\x0cquotation_id\x18\x01 \x01(\t\x12\x10\n\x08revision\x18\x02 \x01(\x05\x12\x14\n\x0crequester_id\x18\x03 \x01(\t\x12\x0f\n\x07version\x18\x04 \x01(\x03\"7\n\nRedemption\x12\x14\n\x0cpromotion_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63oupon_code\x18\x02 \x01(\t\"\xfe\x01\n\x12SaleOrderConfirmed\x12\x15\n\rsale_order_id\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x03 \x01(\t\x12\x12\n\norder_date\x18\x04 \x01(\t\x12)\n\x0bgrand_total\x18\x05 \x01(\x0b\x32\x14.crm.common.v1.Money\x12-\n\x0bredemptions\x18\x06 \x03(\x0b\x32\x18.crm.sales.v1.Redemption\x12\x14\n\x0cquotation_id\x18\x07 \x01(\t\x12\x0f\n\x07version\x18\x08 \x01(\x03\x12\x17\n\x0fpricing_version\x18\t \x01(\x03\"\xa0\x01\n\x12SaleOrderCancelled\x12\x15\n\rsale_order_id\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x03 \x01(\t\x12-\n\x0bredemptions\x18\x04 \x03(\x0b\x32\x18.crm.sales.v1.Redemption\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x0f\n\x07version\x18\x06 \x01(\x03\"D\n\x12OpportunityChanged\x12.\n\x0bopportunity\x18\x01 \x01(\x0b\x32\x19.crm.sales.v1.Opportunity\">\n\x10QuotationChanged\x12*\n\tquotation\x18\x01 \x01(\x0b\x32\x17.crm.sales.v1.Quotation\"?\n\x10SaleOrderChanged\x12+\n\nsale_order\x18\x01 \x01(\x0b\x32\x17.crm.sales.v1.SaleOrder\"9\n\x0f\x44\x65positReceived\x12&\n\x07\x64\x65posit\x18\x01 \x01(\x0b\x32\x15.crm.sales.v1.Deposit\"B\n\x11TaxInvoiceChanged\x12-\n\x0btax_invoice\x18\x01 \x01(\x0b\x32\x18.crm.sales.v1.TaxInvoice\"B\n\x14\x41\x64justmentNoteIssued\x12*\n\x04note\x18\x01 \x01(\x0b\x32\x1c.crm.sales.v1.AdjustmentNoteb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'crm.sales.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_INVOICEISSUED']._serialized_start=104
-  _globals['_INVOICEISSUED']._serialized_end=356
-  _globals['_RECEIPTRECORDED']._serialized_start=359
-  _globals['_RECEIPTRECORDED']._serialized_end=578
-  _globals['_QUOTATIONLINESUMMARY']._serialized_start=581
-  _globals['_QUOTATIONLINESUMMARY']._serialized_end=815
-  _globals['_QUOTATIONSUBMITTED']._serialized_start=818
-  _globals['_QUOTATIONSUBMITTED']._serialized_end=1314
-  _globals['_QUOTATIONWITHDRAWN']._serialized_start=1316
-  _globals['_QUOTATIONWITHDRAWN']._serialized_end=1415
-  _globals['_REDEMPTION']._serialized_start=1417
-  _globals['_REDEMPTION']._serialized_end=1472
-  _globals['_SALEORDERCONFIRMED']._serialized_start=1475
-  _globals['_SALEORDERCONFIRMED']._serialized_end=1729
-  _globals['_SALEORDERCANCELLED']._serialized_start=1732
-  _globals['_SALEORDERCANCELLED']._serialized_end=1892
+  _globals['_INVOICEISSUED']._serialized_start=134
+  _globals['_INVOICEISSUED']._serialized_end=386
+  _globals['_RECEIPTRECORDED']._serialized_start=389
+  _globals['_RECEIPTRECORDED']._serialized_end=608
+  _globals['_QUOTATIONLINESUMMARY']._serialized_start=611
+  _globals['_QUOTATIONLINESUMMARY']._serialized_end=845
+  _globals['_QUOTATIONSUBMITTED']._serialized_start=848
+  _globals['_QUOTATIONSUBMITTED']._serialized_end=1344
+  _globals['_QUOTATIONWITHDRAWN']._serialized_start=1346
+  _globals['_QUOTATIONWITHDRAWN']._serialized_end=1445
+  _globals['_REDEMPTION']._serialized_start=1447
+  _globals['_REDEMPTION']._serialized_end=1502
+  _globals['_SALEORDERCONFIRMED']._serialized_start=1505
+  _globals['_SALEORDERCONFIRMED']._serialized_end=1759
+  _globals['_SALEORDERCANCELLED']._serialized_start=1762
+  _globals['_SALEORDERCANCELLED']._serialized_end=1922
+  _globals['_OPPORTUNITYCHANGED']._serialized_start=1924
+  _globals['_OPPORTUNITYCHANGED']._serialized_end=1992
+  _globals['_QUOTATIONCHANGED']._serialized_start=1994
+  _globals['_QUOTATIONCHANGED']._serialized_end=2056
+  _globals['_SALEORDERCHANGED']._serialized_start=2058
+  _globals['_SALEORDERCHANGED']._serialized_end=2121
+  _globals['_DEPOSITRECEIVED']._serialized_start=2123
+  _globals['_DEPOSITRECEIVED']._serialized_end=2180
+  _globals['_TAXINVOICECHANGED']._serialized_start=2182
+  _globals['_TAXINVOICECHANGED']._serialized_end=2248
+  _globals['_ADJUSTMENTNOTEISSUED']._serialized_start=2250
+  _globals['_ADJUSTMENTNOTEISSUED']._serialized_end=2316
 # @@protoc_insertion_point(module_scope)

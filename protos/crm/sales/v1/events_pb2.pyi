@@ -5,6 +5,7 @@ isort:skip_file
 
 from collections import abc as _abc
 from crm.common.v1 import money_pb2 as _money_pb2
+from crm.sales.v1 import resources_pb2 as _resources_pb2
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
@@ -394,3 +395,139 @@ class SaleOrderCancelled(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___SaleOrderCancelled: _TypeAlias = SaleOrderCancelled  # noqa: Y015
+
+@_typing.final
+class OpportunityChanged(_message.Message):
+    """crm.sales.opportunity.created / stage_changed / won / lost: the whole opportunity (reporting
+    forecasts from it; won/lost carry the outcome and the lost reason).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    OPPORTUNITY_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def opportunity(self) -> _resources_pb2.Opportunity: ...
+    def __init__(
+        self,
+        *,
+        opportunity: _resources_pb2.Opportunity | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["opportunity", b"opportunity"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["opportunity", b"opportunity"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___OpportunityChanged: _TypeAlias = OpportunityChanged  # noqa: Y015
+
+@_typing.final
+class QuotationChanged(_message.Message):
+    """crm.sales.quotation.created / updated / revised / approved / rejected / sent / accepted /
+    declined / expired: the whole quotation revision (its version orders the events).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    QUOTATION_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def quotation(self) -> _resources_pb2.Quotation: ...
+    def __init__(
+        self,
+        *,
+        quotation: _resources_pb2.Quotation | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["quotation", b"quotation"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["quotation", b"quotation"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___QuotationChanged: _TypeAlias = QuotationChanged  # noqa: Y015
+
+@_typing.final
+class SaleOrderChanged(_message.Message):
+    """crm.sales.sale_order.created (a draft); confirmed and cancelled have their own messages."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SALE_ORDER_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def sale_order(self) -> _resources_pb2.SaleOrder: ...
+    def __init__(
+        self,
+        *,
+        sale_order: _resources_pb2.SaleOrder | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["sale_order", b"sale_order"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["sale_order", b"sale_order"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SaleOrderChanged: _TypeAlias = SaleOrderChanged  # noqa: Y015
+
+@_typing.final
+class DepositReceived(_message.Message):
+    """crm.sales.deposit.received: a deposit and its receipt / tax invoice."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DEPOSIT_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def deposit(self) -> _resources_pb2.Deposit: ...
+    def __init__(
+        self,
+        *,
+        deposit: _resources_pb2.Deposit | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["deposit", b"deposit"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["deposit", b"deposit"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DepositReceived: _TypeAlias = DepositReceived  # noqa: Y015
+
+@_typing.final
+class TaxInvoiceChanged(_message.Message):
+    """crm.sales.invoice.voided / sent."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TAX_INVOICE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def tax_invoice(self) -> _resources_pb2.TaxInvoice: ...
+    def __init__(
+        self,
+        *,
+        tax_invoice: _resources_pb2.TaxInvoice | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["tax_invoice", b"tax_invoice"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["tax_invoice", b"tax_invoice"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TaxInvoiceChanged: _TypeAlias = TaxInvoiceChanged  # noqa: Y015
+
+@_typing.final
+class AdjustmentNoteIssued(_message.Message):
+    """crm.sales.credit_note.issued / crm.sales.debit_note.issued."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NOTE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def note(self) -> _resources_pb2.AdjustmentNote: ...
+    def __init__(
+        self,
+        *,
+        note: _resources_pb2.AdjustmentNote | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["note", b"note"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["note", b"note"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AdjustmentNoteIssued: _TypeAlias = AdjustmentNoteIssued  # noqa: Y015
