@@ -1,0 +1,196 @@
+"""The activities database schema (SQLAlchemy Core). The migration in `activities/migrations`
+creates the same tables; `metadata` also carries the chassis outbox/inbox and mail outbox.
+
+Times are UTC. `range_start`/`range_end` span all occurrences of an activity (a series
+always ends), so calendar and conflict queries find candidates with one indexed range
+test and expand recurrences in Python.
+"""
+
+from __future__ import annotations
+
+from chassis.db import new_metadata
+from chassis.events import add_event_tables
+from chassis.mail import add_mail_tables
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
+
+ID = 40
+USER_ID = 64
+
+metadata = new_metadata()
+event_tables = add_event_tables(metadata)
+mail_tables = add_mail_tables(metadata)
+
+activities = Table(
+    "activities",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("type", String(20), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("private_notes", Text, nullable=False),
+    Column("location", String(500), nullable=False),
+    Column("owner_id", String(USER_ID), nullable=False),
+    Column("team_id", String(USER_ID), nullable=False),
+    Column("priority", String(10), nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("outcome", Text, nullable=False),
+    # "timed", "all_day" or "due"
+    Column("timing", String(10), nullable=False),
+    Column("start_at", DateTime(timezone=True), nullable=True),
+    Column("end_at", DateTime(timezone=True), nullable=True),
+    Column("time_zone", String(64), nullable=False),
+    Column("start_date", Date, nullable=True),
+    Column("end_date", Date, nullable=True),
+    Column("due_date", Date, nullable=True),
+    Column("rrule", String(500), nullable=False),
+    # JSON: {original start ISO: {start, end, status, outcome}}
+    Column("exceptions_json", Text, nullable=False),
+    # JSON: [[channel, minutes], ...]
+    Column("reminders_json", Text, nullable=False),
+    Column("busy", Boolean, nullable=False),
+    Column("override_json", Text, nullable=True),
+    # Unique: completing an activity creates at most one follow-up, also under retries.
+    Column("follow_up_of", String(ID), nullable=True, unique=True),
+    Column("checkin_json", Text, nullable=True),
+    Column("checkout_json", Text, nullable=True),
+    Column("range_start", DateTime(timezone=True), nullable=False),
+    Column("range_end", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(USER_ID), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", String(USER_ID), nullable=False),
+    Index("ix_activities_owner_range", "owner_id", "range_start", "range_end"),
+    Index("ix_activities_team_range", "team_id", "range_start", "range_end"),
+    Index("ix_activities_range", "range_start", "range_end"),
+    Index("ix_activities_created_at", "created_at", "id"),
+)
+
+activity_links = Table(
+    "activity_links",
+    metadata,
+    Column("activity_id", String(ID), ForeignKey("activities.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("ref_id", String(ID), nullable=False),
+    Column("name", String(300), nullable=False),
+    PrimaryKeyConstraint("activity_id", "position"),
+    Index("ix_activity_links_ref", "kind", "ref_id"),
+)
+
+activity_attendees = Table(
+    "activity_attendees",
+    metadata,
+    Column("activity_id", String(ID), ForeignKey("activities.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("ref_id", String(USER_ID), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("email", String(254), nullable=False),
+    PrimaryKeyConstraint("activity_id", "position"),
+    Index("ix_activity_attendees_ref", "kind", "ref_id"),
+)
+
+# One row per (activity, occurrence, recipient, channel, offset): the exactly-once key.
+reminders = Table(
+    "reminders",
+    metadata,
+    Column("key", String(255), primary_key=True),
+    Column("activity_id", String(ID), ForeignKey("activities.id"), nullable=False),
+    Column("occurrence_start", DateTime(timezone=True), nullable=False),
+    Column("recipient_id", String(USER_ID), nullable=False),
+    Column("channel", String(10), nullable=False),
+    Column("minutes_before", Integer, nullable=False),
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("starts_at", DateTime(timezone=True), nullable=False),
+    # planned → sent | skipped (the occurrence had begun when the scheduler got to it)
+    Column("status", String(10), nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=True),
+    Index("ix_reminders_status_due_at", "status", "due_at"),
+    Index("ix_reminders_activity_id", "activity_id"),
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("user_id", String(USER_ID), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("activity_id", String(ID), nullable=False),
+    # The reminder key that produced it (unique: one notification per key).
+    Column("source_key", String(255), nullable=True, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("read_at", DateTime(timezone=True), nullable=True),
+    Index("ix_notifications_user_created", "user_id", "created_at", "id"),
+)
+
+# What this service keeps about users (from crm.identity.user.* events, plus the zone).
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(USER_ID), primary_key=True),
+    Column("display_name", String(300), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("language", String(10), nullable=False),
+    Column("time_zone", String(64), nullable=True),
+    Column("active", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+# Names of linked records (leads, customers, contacts) from crm.contacts.* events.
+parties = Table(
+    "parties",
+    metadata,
+    Column("kind", String(20), nullable=False),
+    Column("ref_id", String(ID), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("version", Integer, nullable=False),
+    PrimaryKeyConstraint("kind", "ref_id"),
+)
+
+customer_locations = Table(
+    "customer_locations",
+    metadata,
+    Column("customer_id", String(ID), primary_key=True),
+    Column("latitude", Float, nullable=False),
+    Column("longitude", Float, nullable=False),
+    Column("address", String(500), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", String(USER_ID), nullable=False),
+)
+
+team_policies = Table(
+    "team_checkin_policies",
+    metadata,
+    Column("team_id", String(USER_ID), primary_key=True),
+    Column("mode", String(10), nullable=False),
+    Column("radius_m", Integer, nullable=False),
+)
+
+calendar_feeds = Table(
+    "calendar_feeds",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("user_id", String(USER_ID), nullable=False),
+    # SHA-256 of the token; the token itself is never stored.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("last_fetch_at", DateTime(timezone=True), nullable=True),
+    Index("ix_calendar_feeds_user_id", "user_id"),
+)

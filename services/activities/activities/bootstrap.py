@@ -1,0 +1,153 @@
+"""The one place that wires the activities service: settings → database, event and mail
+tables, use-case context, gRPC servicer, event handlers, and the background parts (reminder
+scheduler and mail dispatcher). The runtime (`main`) and the tests build it with the same
+`build_activities`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import grpc
+from chassis.background import BackgroundLoop
+from chassis.db import Database, migrate
+from chassis.events import EventTables, Handler
+from chassis.mail import MailDispatcher, MailTemplates
+from chassis.runtime import ServiceRuntime
+
+from activities.adapters.tables import event_tables, mail_tables
+from activities.api import SERVICE_NAME, ActivitiesServicer, registrar
+from activities.application.context import ActivitiesContext, Policy
+from activities.domain.checkin import CheckinMode, CheckinPolicy
+from activities.domain.timing import zone_of
+from activities.events import DURABLE, handlers, outbox_recorder
+from activities.scheduler import ReminderScheduler
+from activities.settings import ActivitiesSettings
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+@dataclass
+class ActivitiesService:
+    """Everything the activities process runs, built but not started."""
+
+    settings: ActivitiesSettings
+    database: Database
+    tables: EventTables
+    context: ActivitiesContext
+    servicer: ActivitiesServicer
+    handlers: Sequence[Handler]
+    scheduler: ReminderScheduler
+    dispatcher: MailDispatcher
+    durable: str = DURABLE
+    background: BackgroundLoop | None = field(default=None, init=False)
+
+    @property
+    def register(self) -> Sequence[Callable[[grpc.Server], None]]:
+        return [registrar(self.servicer)]
+
+    @property
+    def service_names(self) -> Sequence[str]:
+        return [SERVICE_NAME]
+
+    def start_background(self) -> None:
+        """Starts the reminder scheduler and the mail dispatcher (SCHEDULER_ENABLED)."""
+        if self.settings.scheduler_enabled and self.background is None:
+            self.database.add_commit_listener(self.dispatcher.wake)
+            self.background = BackgroundLoop(
+                "activities-reminders", [self.scheduler.run, self.dispatcher.run]
+            )
+            self.background.start()
+
+    def stop_background(self) -> None:
+        if self.background is not None:
+            self.background.stop(timeout=self.settings.shutdown_grace_seconds + 5)
+            self.background = None
+
+    def readiness(self) -> tuple[bool, str]:
+        alive = self.background is None or self.background.alive()
+        return alive, "reminders"
+
+
+def policy_of(settings: ActivitiesSettings) -> Policy:
+    zone_of(settings.default_time_zone, "DEFAULT_TIME_ZONE")
+    return Policy(
+        default_time_zone=settings.default_time_zone,
+        checkin=CheckinPolicy(CheckinMode(settings.checkin_default_mode), settings.checkin_default_radius_m),
+        reminder_horizon=dt.timedelta(days=settings.reminder_horizon_days),
+        feed_days_back=settings.feed_days_back,
+        feed_days_ahead=settings.feed_days_ahead,
+        public_base_url=settings.public_base_url,
+    )
+
+
+def migrate_database(settings: ActivitiesSettings) -> None:
+    """Brings the schema to the newest migration (idempotent; runs at every start)."""
+    migrate(settings.resolved_database_url(), MIGRATIONS_DIR)
+
+
+def build_activities(settings: ActivitiesSettings, *, database: Database | None = None) -> ActivitiesService:
+    """The service over `settings` (the database must be migrated already)."""
+    db = database or Database(settings.resolved_database_url())
+    context = ActivitiesContext(
+        database=db,
+        recorder=outbox_recorder(event_tables),
+        templates=MailTemplates("activities", "templates/mail"),
+        policy=policy_of(settings),
+    )
+    return ActivitiesService(
+        settings=settings,
+        database=db,
+        tables=event_tables,
+        context=context,
+        servicer=ActivitiesServicer(context),
+        handlers=handlers(context),
+        scheduler=ReminderScheduler(
+            context,
+            poll_seconds=settings.reminder_poll_seconds,
+            batch_size=settings.reminder_batch_size,
+            top_up_seconds=settings.reminder_top_up_seconds,
+        ),
+        dispatcher=MailDispatcher(db, mail_tables, settings, service=settings.service_name),
+    )
+
+
+def runtime_of(service: ActivitiesService) -> ServiceRuntime:
+    s = service
+    return ServiceRuntime(
+        s.settings, s.database, s.tables, s.register, s.service_names, s.handlers, s.durable, [s.readiness]
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """`python -m activities`: migrate, build, run until SIGTERM/SIGINT. `python -m activities
+    migrate` only migrates and exits (the Helm chart's migration Job)."""
+    import signal
+    import threading
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args not in ([], ["migrate"]):
+        raise SystemExit("usage: python -m activities [migrate]")
+    settings = ActivitiesSettings()
+    migrate_database(settings)
+    if args == ["migrate"]:
+        print(f"migrated {settings.resolved_database_url().split('@')[-1]}", flush=True)
+        return
+    service = build_activities(settings)
+    runtime = runtime_of(service)
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    runtime.start()
+    service.start_background()
+    print(
+        f"{settings.service_name}: gRPC {settings.grpc_host}:{runtime.grpc_port}, "
+        f"HTTP http://{settings.http_host}:{runtime.http_port}",
+        flush=True,
+    )
+    stopping.wait()
+    service.stop_background()
+    runtime.stop()

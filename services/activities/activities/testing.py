@@ -1,0 +1,132 @@
+"""Test support for the activities service (its integration tests and end-to-end tests): the
+service started as in production (chassis runtime: gRPC on a free port, outbox relay and
+consumer when NATS is given, reminder scheduler and mail dispatcher when asked) over a real
+database, and a client that calls it as a given user."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import grpc
+import sqlalchemy as sa
+from chassis.identity import Caller
+from chassis.runtime import ServiceRuntime
+from crm.activities.v1 import activities_service_pb2_grpc as pb_grpc
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from activities.bootstrap import ActivitiesService, build_activities, migrate_database, runtime_of
+from activities.settings import ActivitiesSettings
+
+T = TypeVar("T")
+
+ADMIN = Caller("u-admin", frozenset({"admin"}))
+MANAGER = Caller("u-manager", frozenset({"sales_manager"}), frozenset({"team-bkk"}))
+REP = Caller("u-malee", frozenset({"sales_rep"}), frozenset({"team-bkk"}))
+OTHER_REP = Caller("u-anan", frozenset({"sales_rep"}), frozenset({"team-bkk"}))
+NORTH_REP = Caller("u-niran", frozenset({"sales_rep"}), frozenset({"team-north"}))
+
+
+def stamp(value: dt.datetime) -> Timestamp:
+    out = Timestamp()
+    out.FromDatetime(value.astimezone(dt.UTC))
+    return out
+
+
+@dataclass
+class ActivitiesUnderTest:
+    service: ActivitiesService
+    runtime: ServiceRuntime
+    channel: grpc.Channel
+    stub: pb_grpc.ActivitiesServiceStub
+    stopped: bool = False
+
+    def call(self, method: str, request: Any, caller: Caller | None = REP, timeout: float = 10.0) -> Any:
+        """One RPC as `caller` (identity in metadata, as the gateway sends it)."""
+        metadata = caller.to_metadata() if caller is not None else None
+        return getattr(self.stub, method)(request, metadata=metadata, timeout=timeout)
+
+    def count(self, table: str, where: str = "") -> int:
+        query = f"SELECT COUNT(*) FROM {table}" + (f" WHERE {where}" if where else "")
+        with self.service.database.read() as session:
+            return int(session.execute(sa.text(query)).scalar_one())
+
+    def outbox_subjects(self) -> list[str]:
+        with self.service.database.read() as session:
+            return [r.subject for r in session.execute(sa.text("SELECT subject FROM outbox ORDER BY seq"))]
+
+
+def settings_for(
+    database_url: str,
+    nats_url: str | None,
+    var_dir: Path,
+    *,
+    smtp_port: int = 1,
+    scheduler: bool = False,
+    **extra: Any,
+) -> ActivitiesSettings:
+    return ActivitiesSettings(
+        database_url=database_url,
+        nats_url=nats_url or "nats://127.0.0.1:1",
+        events_enabled=nats_url is not None,
+        grpc_port=0,
+        http_port=0,
+        var_dir=var_dir,
+        log_json=False,
+        consumer_max_deliver=3,
+        shutdown_grace_seconds=1.0,
+        scheduler_enabled=scheduler,
+        smtp_port=smtp_port,
+        reminder_poll_seconds=0.2,
+        mail_poll_seconds=0.2,
+        mail_backoff_seconds=0.2,
+        **extra,
+    )
+
+
+def start_activities(settings: ActivitiesSettings) -> ActivitiesUnderTest:
+    migrate_database(settings)
+    service = build_activities(settings)
+    runtime = runtime_of(service)
+    runtime.start()
+    service.start_background()
+    channel = grpc.insecure_channel(f"127.0.0.1:{runtime.grpc_port}")
+    return ActivitiesUnderTest(service, runtime, channel, pb_grpc.ActivitiesServiceStub(channel))
+
+
+def stop_activities(running: ActivitiesUnderTest) -> None:
+    """Stops the service (once; a second call does nothing)."""
+    if running.stopped:
+        return
+    running.stopped = True
+    running.channel.close()
+    running.service.stop_background()
+    running.runtime.stop()
+
+
+def eventually(probe: Callable[[], T | None], timeout: float = 20.0, what: str = "condition") -> T:
+    """Polls until `probe` returns something truthy (work crosses threads asynchronously)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = probe()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def rpc_failure(call: Callable[[], Any]) -> tuple[grpc.StatusCode, str, dict[str, str]]:
+    """Runs a call that must fail: (code, message, {field path: reason})."""
+    from chassis.grpc import from_rpc_error
+
+    try:
+        call()
+    except grpc.RpcError as error:
+        code, message, violations = from_rpc_error(error)
+        return code, message, {v.field: v.reason for v in violations}
+    raise AssertionError("the call succeeded but was expected to fail")
