@@ -39,7 +39,8 @@ def test_created_meeting_is_stored_in_utc_with_its_zone_and_event(activities: Ac
     made = create(activities, meeting(dt.datetime(2030, 4, 7, 9, tzinfo=BKK)))
     assert made.start_time.ToDatetime(tzinfo=UTC) == dt.datetime(2030, 4, 7, 2, tzinfo=UTC)
     assert made.time_zone == "Asia/Bangkok"
-    assert made.owner_id == REP.user_id and made.team_id == "team-bkk"
+    assert made.owner_id == REP.user_id
+    assert made.team_id == "team-bkk"
     assert "dates=20300407T020000Z%2F20300407T030000Z" in made.google_calendar_url
     assert activities.outbox_subjects() == ["crm.activities.activity.created"]
 
@@ -54,7 +55,8 @@ def test_overlap_is_refused_with_every_conflict_and_saved_with_a_recorded_overri
     create(activities, meeting(nine + dt.timedelta(hours=1), subject="Back to back"))  # touches, no clash
     draft = meeting(nine + dt.timedelta(minutes=15), 0.75, attendees=[attendee], subject="Clash")
     code, message, _ = rpc_failure(lambda: create(activities, draft))
-    assert code is grpc.StatusCode.FAILED_PRECONDITION and "override" in message
+    assert code is grpc.StatusCode.FAILED_PRECONDITION
+    assert "override" in message
     assert activities.count("activities") == 3
     found = activities.call("FindConflicts", pb.FindConflictsRequest(activity=draft)).conflicts
     assert sorted(c.activity_id for c in found) == sorted([first.id, second.id])
@@ -126,7 +128,8 @@ def test_completing_a_visit_creates_exactly_one_follow_up(activities: Activities
         "CompleteActivity", pb.CompleteActivityRequest(id=made.id, outcome="ordered 40 cases")
     )
     assert reply.activity.status == res.ACTIVITY_STATUS_DONE
-    assert reply.follow_up.type == res.ACTIVITY_TYPE_CALL and reply.follow_up.follow_up_of == made.id
+    assert reply.follow_up.type == res.ACTIVITY_TYPE_CALL
+    assert reply.follow_up.follow_up_of == made.id
     code, _, _ = rpc_failure(
         lambda: activities.call("CompleteActivity", pb.CompleteActivityRequest(id=made.id))
     )
