@@ -7,11 +7,10 @@ customer's groups and the customer's own redemption counts, in a single UNION AL
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Insert, Integer, String, bindparam, literal, select, union_all, update
+from sqlalchemy import Connection, Insert, bindparam, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -32,35 +31,20 @@ class Snapshot:
     coupon_uses: dict[str, int] = field(default_factory=dict)
 
 
-def _snapshot_statement() -> object:
-    customer = bindparam("customer_id", type_=String)
-    state = select(
-        literal("state", String).label("tag"),
-        literal("", String).label("rule_key"),
-        t.pricing_state.c.version.label("number"),
-        t.pricing_state.c.usage_version.label("extra"),
-    )
-    groups = select(
-        literal("groups", String),
-        t.pricing_customers.c.group_ids,
-        t.pricing_customers.c.version,
-        literal(0, Integer),
-    ).where(t.pricing_customers.c.id == customer)
-    uses = select(
-        t.usage_counts.c.kind, t.usage_counts.c.rule_id, t.usage_counts.c.count, literal(0, Integer)
-    ).where(t.usage_counts.c.customer_id == customer)
-    return union_all(state, groups, uses)
+# Literals inline (not bound), one plain statement: the evaluation's only round trip.
+SNAPSHOT = text(
+    "SELECT 'state', '', version, usage_version FROM pricing_state"
+    " UNION ALL SELECT 'groups', group_ids, version, 0 FROM pricing_customers WHERE id = :customer_id"
+    " UNION ALL SELECT kind, rule_id, count, 0 FROM usage_counts WHERE customer_id = :customer_id"
+)
 
 
-SNAPSHOT = _snapshot_statement()
-
-
-def read_snapshot(session: Session, customer_id: str) -> Snapshot:
+def read_snapshot(connection: Session | Connection, customer_id: str) -> Snapshot:
     version = usage_version = 0
     group_ids: frozenset[str] = frozenset()
     promotions: dict[str, int] = {}
     coupons: dict[str, int] = {}
-    for tag, key, number, extra in session.execute(SNAPSHOT, {"customer_id": customer_id or "\x00"}):  # type: ignore[call-overload]
+    for tag, key, number, extra in connection.execute(SNAPSHOT, {"customer_id": customer_id or "\x00"}):
         if tag == "state":
             version, usage_version = int(number), int(extra)
         elif tag == "groups":
@@ -191,7 +175,3 @@ class Redemptions:
         c = t.usage_counts.c
         query = select(c.count).where(c.kind == kind, c.rule_id == rule_id, c.customer_id == customer_id)
         return int(self.session.execute(query).scalar_one_or_none() or 0)
-
-
-def groups_json(group_ids: Iterable[str]) -> str:
-    return json.dumps(sorted(group_ids))

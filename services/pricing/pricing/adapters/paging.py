@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chassis.errors import InvalidArgument
-from sqlalchemy import Column, Select
+from sqlalchemy import Column, Connection, Select
 from sqlalchemy.orm import Session
 
 DEFAULT_PAGE_SIZE = 50
@@ -51,7 +51,7 @@ def decode_token(token: str) -> int:
 
 
 def seq_page(
-    session: Session, query: Select[Any], seq: Column[Any], page: PageRequest
+    session: Session | Connection, query: Select[Any], seq: Column[Any], page: PageRequest
 ) -> tuple[Sequence[Any], Page]:
     """One page of `query` in seq order."""
     if page.after is not None:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import BigInteger, ColumnElement, Select, bindparam, func, select, update
+from sqlalchemy import BigInteger, ColumnElement, Connection, Select, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from pricing.adapters import tables as t
@@ -45,7 +45,9 @@ _BUMP = (
 
 
 class RuleStore:
-    def __init__(self, session: Session) -> None:
+    """Over an ORM session (use cases) or a plain connection (the evaluation's refresh)."""
+
+    def __init__(self, session: Session | Connection) -> None:
         self.session = session
 
     # -- the version counter and the change log -------------------------------------------------

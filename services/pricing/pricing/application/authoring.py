@@ -71,8 +71,18 @@ def check_rule(kind: str, rule: Any, book: RuleBook) -> None:
             checks.check_gift_rule(rule, book)
 
 
+# Domain field names that the contract spells differently.
+RENAMED = {
+    "currency": "currency_code",
+    "group_ids": "customer_group_ids",
+    "standard_price.amount": "amount.amount",
+    "standard_price.currency_code": "amount.currency_code",
+}
+
+
 def _field(prefix: str, name: str) -> str:
-    name = name.removeprefix("period.")
+    name = RENAMED.get(name.removeprefix("period."), name.removeprefix("period."))
+    name = RENAMED.get(f"{prefix}.{name}", name)
     if not prefix or name == prefix or name.startswith(prefix + "."):
         return name
     return f"{prefix}.{name}"
@@ -99,6 +109,15 @@ def assign(kind: str, rule: Any, rule_id: str, seq: int) -> Any:
     return dataclasses.replace(rule, **changes)
 
 
+def complete(kind: str, rule: Any, book: RuleBook) -> Any:
+    """Defaults that depend on other rules: a standard price without a unit is the base unit's."""
+    if kind == "standard_price" and not rule.unit:
+        product = book.product(rule.product_id)
+        if product is not None:
+            return dataclasses.replace(rule, unit=product.base_unit)
+    return rule
+
+
 def _begin(ctx: PricingContext, uow: UnitOfWork) -> tuple[int, int, RuleBook]:
     version, seq = uow.rules.next_version()
     return version, seq, ctx.books.fresh(uow.session, version - 1)
@@ -121,7 +140,7 @@ def create_rule(ctx: PricingContext, caller: Caller, kind: str, rule: Any) -> tu
     prefix = REQUEST_FIELDS[kind]
     with ctx.transaction() as uow:
         version, seq, book = _begin(ctx, uow)
-        rule = assign(kind, rule, ctx.ids(ID_PREFIXES.get(kind, kind)), seq)
+        rule = complete(kind, assign(kind, rule, ctx.ids(ID_PREFIXES.get(kind, kind)), seq), book)
         _check(uow, kind, rule, book, prefix)
         if kind == "coupon" and uow.rules.get("coupon", rule.code) is not None:
             raise AlreadyExists(f"coupon.code: the coupon {rule.code!r} exists")
@@ -154,7 +173,7 @@ def change_rule(
             )
         with request_fields(prefix):
             changed = change(current.rule)
-        rule = assign(kind, changed, rule_id, current.seq)
+        rule = complete(kind, assign(kind, changed, rule_id, current.seq), book)
         _check(uow, kind, rule, book, prefix)
         stored = uow.rules.update(kind, rule, current)
         uow.rules.record_changes(version, [(kind, rule_id)])

@@ -17,7 +17,7 @@ from chassis.errors import InvalidArgument, NotFound
 from chassis.identity import Caller
 
 from pricing.adapters.customers import read_snapshot
-from pricing.application.authoring import assign, check_rule, request_fields
+from pricing.application.authoring import assign, check_rule, complete, request_fields
 from pricing.application.context import PricingContext, require_reader
 from pricing.domain import authoring as checks
 from pricing.domain.evaluator import evaluate as evaluate_rules
@@ -29,10 +29,11 @@ def _prepare(ctx: PricingContext, request: EvaluationRequest) -> tuple[RuleBook,
     customer_id = request.customer.id.strip()
     if not customer_id:
         raise InvalidArgument("customer_id", "is required")
-    with ctx.database.read() as session:
-        snapshot = read_snapshot(session, customer_id)
-        book = ctx.books.fresh(session, snapshot.version)
-        promotion_total, coupon_total = ctx.usage.fresh(session, snapshot.usage_version)
+    # A plain connection, not an ORM session: this is the hot path (one statement).
+    with ctx.database.read_engine.connect() as connection:
+        snapshot = read_snapshot(connection, customer_id)
+        book = ctx.books.fresh(connection, snapshot.version)
+        promotion_total, coupon_total = ctx.usage.fresh(connection, snapshot.usage_version)
     usage = Usage(
         promotion_total=promotion_total,
         promotion_customer=snapshot.promotion_uses,
@@ -62,6 +63,7 @@ def simulate(
     for index, (kind, rule) in enumerate(drafts):
         rule_id = _draft_id(kind, rule, index)
         rule = assign(kind, rule, rule_id, _seq_of(draft_book, kind, rule_id) or next_seq + index)
+        rule = complete(kind, rule, draft_book)
         with request_fields(f"drafts[{index}].{kind}"):
             check_rule(kind, rule, draft_book)
         draft_book = draft_book.with_changes([rule], [], book.version)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from pricing.adapters import tables as t
@@ -60,7 +60,7 @@ class RuleBookCache:
             self._book = RuleBook.build(load_rules(store), version)
             return self._book
 
-    def fresh(self, session: Session, version: int) -> RuleBook:
+    def fresh(self, session: Session | Connection, version: int) -> RuleBook:
         """The book at `version` or later, loading what changed since the current book (no
         query when it is already fresh)."""
         book = self._book
@@ -102,7 +102,7 @@ class UsageTotals:
         self.promotions: dict[str, int] = {}
         self.coupons: dict[str, int] = {}
 
-    def fresh(self, session: Session, version: int) -> tuple[dict[str, int], dict[str, int]]:
+    def fresh(self, session: Session | Connection, version: int) -> tuple[dict[str, int], dict[str, int]]:
         if self.version >= version:
             return self.promotions, self.coupons
         with self._lock:
