@@ -10,6 +10,7 @@ The result depends only on the rule book and the request: rules are tried in a f
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 from typing import Any
 
 from chassis.errors import InvalidArgument, ViolationCollector
@@ -44,6 +45,7 @@ from pricing.domain.rulebook import RuleBook, promotion_order
 from pricing.domain.totals import compute_totals
 
 FOUR_PLACES = Decimal("0.0001")
+_EXCLUDED = Reason.EXCLUDED_BY_EXCLUSIVE
 
 
 def evaluate(book: RuleBook, request: EvaluationRequest, usage: Usage) -> Evaluation:
@@ -131,46 +133,47 @@ def _explanations(
     """One explanation per promotion and gift rule touching the document (applied or why not),
     plus one per line an exclusive promotion kept from a promotion; sorted by line, then seq."""
     keyed: list[tuple[tuple[Any, ...], Explanation]] = []
-
-    def add(seq: int, explanation: Explanation) -> None:
-        line = explanation.line_index
-        key = (line is None, line or 0, seq, explanation.rule_kind, explanation.rule_id)
-        keyed.append((key, explanation))
-
+    append = keyed.append
     for candidate in candidates:
         promotion = candidate.promotion
         line_index = candidate.lines[0].index if candidate.is_line_reward else None
         if candidate.reason is None and candidate.benefit > 0:
             first = candidate.applied_lines[0] if candidate.applied_lines else line_index
-            add(
-                promotion.seq,
-                Explanation(
-                    promotion.id, "promotion", True, None, f"applied: {benefit(context, promotion)}", first
-                ),
+            message = f"applied: {benefit(context, promotion)}"
+            append(
+                (
+                    (first is None, first or 0, promotion.seq, "promotion", promotion.id),
+                    Explanation(promotion.id, "promotion", True, None, message, first),
+                )
             )
             for owner, excluded in _by_owner(candidate.excluded_lines).items():
                 message = f"{explain.excluded_by(owner)} on {_lines_text(excluded)}"
-                reason = Reason.EXCLUDED_BY_EXCLUSIVE
-                add(
-                    promotion.seq, Explanation(promotion.id, "promotion", False, reason, message, excluded[0])
+                append(
+                    (
+                        (False, excluded[0], promotion.seq, "promotion", promotion.id),
+                        Explanation(promotion.id, "promotion", False, _EXCLUDED, message, excluded[0]),
+                    )
                 )
         elif candidate.reason is not None:
-            add(
-                promotion.seq,
-                Explanation(
-                    promotion.id, "promotion", False, candidate.reason, candidate.message, line_index
-                ),
+            append(
+                (
+                    (line_index is None, line_index or 0, promotion.seq, "promotion", promotion.id),
+                    Explanation(
+                        promotion.id, "promotion", False, candidate.reason, candidate.message, line_index
+                    ),
+                )
             )
     for gift in gift_candidates:
         rule = gift.rule
         line_index = None if gift.order_amount_rule else gift.lines[0].index
+        key = (line_index is None, line_index or 0, rule.seq, "gift_rule", rule.id)
         if gift.reason is None and gift.quantity > 0:
             message = f"applied: {explain.gift_text(rule)} × {explain.quantity_text(gift.quantity)}"
-            add(rule.seq, Explanation(rule.id, "gift_rule", True, None, message, line_index))
+            append((key, Explanation(rule.id, "gift_rule", True, None, message, line_index)))
         elif gift.reason is not None:
-            add(rule.seq, Explanation(rule.id, "gift_rule", False, gift.reason, gift.message, line_index))
-    keyed.sort(key=lambda pair: pair[0])
-    return tuple(explanation for _, explanation in keyed)
+            append((key, Explanation(rule.id, "gift_rule", False, gift.reason, gift.message, line_index)))
+    keyed.sort(key=itemgetter(0))
+    return tuple([explanation for _, explanation in keyed])
 
 
 def _by_owner(excluded: list[tuple[int, str]]) -> dict[str, list[int]]:

@@ -8,9 +8,9 @@ exclusive order rewards go first and, once one applies, no other order reward do
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from chassis.money import allocate
+from chassis.money import CENT
 
 from pricing.domain import explain
 from pricing.domain.model import ZERO, OrderDiscount, Reason
@@ -18,10 +18,26 @@ from pricing.domain.promotions import Candidate, Context, benefit, order_benefit
 from pricing.domain.rulebook import promotion_order
 
 
+def allocate_exact(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """Splits `total` (in satang) pro rata to `weights` so the parts add up exactly; the remainder
+    satang go to the largest weight (the first of equals). Same result as `chassis.money.allocate`,
+    without a Python call per part (it runs for every line of every order reward and for VAT)."""
+    if not weights:
+        return []
+    weight_sum = sum(weights, ZERO)
+    if not weight_sum:
+        return [total] + [ZERO] * (len(weights) - 1)
+    parts = [(total * weight / weight_sum).quantize(CENT, ROUND_HALF_UP) for weight in weights]
+    remainder = total - sum(parts, ZERO)
+    if remainder:
+        parts[max(range(len(weights)), key=weights.__getitem__)] += remainder
+    return parts
+
+
 def allocate_capped(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
     """Splits `total` (≤ Σ weights, in satang) pro rata to `weights`, remainder to the largest, and
     moves any satang a rounding put above a weight to the lines that still have room."""
-    parts = allocate(total, weights)
+    parts = allocate_exact(total, weights)
     excess = ZERO
     for position, (part, weight) in enumerate(zip(parts, weights, strict=True)):
         if part > weight:
@@ -48,7 +64,7 @@ def apply_order_rewards(candidates: list[Candidate], context: Context) -> list[O
         if exclusive_winner is not None:
             candidate.reject(Reason.EXCLUDED_BY_EXCLUSIVE, explain.excluded_by(exclusive_winner))
             continue
-        nets = [line.net for line in candidate.lines]
+        nets = [line.amount - line.order_discount for line in candidate.lines]
         base = sum(nets, ZERO)
         if promotion.min_spend is not None and base < promotion.min_spend:
             message = explain.missing_amount(promotion.min_spend - base, benefit(context, promotion))

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from chassis.money import round_satang
+from chassis.money import CENT, round_satang
 
 from pricing.domain import explain
 from pricing.domain.lines import LineGroups, WorkLine, merge_lines
@@ -179,7 +179,7 @@ def line_reward(promotion: Promotion, lines: list[WorkLine], amounts: list[Decim
     reward = promotion.reward
     if reward is RewardKind.PERCENT_OFF:
         keep = 1 - (promotion.percent or ZERO) / HUNDRED
-        return [max(round_satang(amount * keep), ZERO) for amount in amounts]
+        return [max((amount * keep).quantize(CENT, ROUND_HALF_UP), ZERO) for amount in amounts]
     if reward is RewardKind.AMOUNT_OFF:
         off = promotion.amount or ZERO
         return [

@@ -11,10 +11,11 @@ VAT adds up to the document's exactly.
 
 from __future__ import annotations
 
-from chassis.money import THAI_VAT_RATE, allocate, round_satang
+from chassis.money import THAI_VAT_RATE, round_satang
 
 from pricing.domain.lines import WorkLine
 from pricing.domain.model import ZERO, Totals, VatClass
+from pricing.domain.order_rewards import allocate_exact
 
 
 def compute_totals(lines: list[WorkLine], inclusive: bool) -> Totals:
@@ -23,7 +24,7 @@ def compute_totals(lines: list[WorkLine], inclusive: bool) -> Totals:
     standard = zero_rated = exempt = ZERO
     standard_lines: list[WorkLine] = []
     for line in lines:
-        line_net = line.net
+        line_net = line.amount - line.order_discount
         subtotal += line.gross
         line_discounts += line.gross - line.amount
         order_discounts += line.order_discount
@@ -46,9 +47,8 @@ def compute_totals(lines: list[WorkLine], inclusive: bool) -> Totals:
         vat_base = standard
         grand_total = net + vat
     if standard_lines and vat:
-        for line, part in zip(
-            standard_lines, allocate(vat, [line.net for line in standard_lines]), strict=True
-        ):
+        nets = [line.amount - line.order_discount for line in standard_lines]
+        for line, part in zip(standard_lines, allocate_exact(vat, nets), strict=True):
             line.vat = part
     return Totals(
         subtotal=subtotal,
