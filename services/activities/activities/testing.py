@@ -130,3 +130,35 @@ def rpc_failure(call: Callable[[], Any]) -> tuple[grpc.StatusCode, str, dict[str
         code, message, violations = from_rpc_error(error)
         return code, message, {v.field: v.reason for v in violations}
     raise AssertionError("the call succeeded but was expected to fail")
+
+
+async def _publish(url: str, subject: str, payload: bytes, msg_id: str) -> None:
+    import nats
+    from chassis.events import ensure_streams
+
+    client = await nats.connect(url)
+    try:
+        js = client.jetstream()
+        await ensure_streams(js)
+        await js.publish(subject, payload, headers={"Nats-Msg-Id": msg_id})
+    finally:
+        await client.close()
+
+
+def publish(url: str, subject: str, payload: bytes, msg_id: str) -> None:
+    """Publishes an event to JetStream as another service's outbox relay would."""
+    import asyncio
+
+    asyncio.run(_publish(url, subject, payload, msg_id))
+
+
+def add_user(
+    service: ActivitiesService, user_id: str, email: str, language: str = "en", zone: str = ""
+) -> None:
+    """A user as the identity events would have left it (for tests without NATS)."""
+    from activities.adapters.directory import User
+
+    with service.context.transaction() as uow:
+        uow.directory.upsert_user(User(user_id, user_id, email, language, "", True, 1))
+        if zone:
+            uow.directory.set_time_zone(user_id, zone)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from activities.domain.conflicts import BusySlot
 from activities.domain.model import Activity, Status
 from activities.domain.recurrence import Occurrence
-from activities.domain.reminders import OccurrenceTime
+from activities.domain.reminders import SINGLE_OCCURRENCE, OccurrenceTime
 from activities.domain.timing import span_of
 
 FEED_TOKEN_BYTES = 32
@@ -86,7 +86,7 @@ def upcoming_times(
     if activity.status is not Status.PLANNED:
         return []
     return [
-        OccurrenceTime(e.original_start, e.start)
+        OccurrenceTime(e.original_start if activity.series is not None else SINGLE_OCCURRENCE, e.start)
         for e in entries(activity, owner_zone, now, now + horizon)
         if e.status is Status.PLANNED and e.start > now
     ]

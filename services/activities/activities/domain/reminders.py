@@ -17,6 +17,9 @@ from enum import StrEnum
 from chassis.errors import InvalidArgument, ViolationCollector
 
 MAX_REMINDERS = 5
+# The occurrence key of an activity that does not recur: it has one occurrence whatever its
+# time, so moving it keeps the keys of reminders already sent.
+SINGLE_OCCURRENCE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # Four weeks: a reminder earlier than that is a planning note, not a reminder.
 MAX_MINUTES_BEFORE = 28 * 24 * 60
 
@@ -73,7 +76,11 @@ class PlannedReminder:
     @property
     def key(self) -> str:
         """Unique per (occurrence, recipient, channel, offset): the exactly-once key."""
-        stamp = self.occurrence_start.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        stamp = (
+            "single"
+            if self.occurrence_start == SINGLE_OCCURRENCE
+            else self.occurrence_start.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        )
         return f"{self.activity_id}:{stamp}:{self.recipient_id}:{self.channel.value}:{self.minutes_before}"
 
 
