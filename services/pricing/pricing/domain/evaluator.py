@@ -168,7 +168,7 @@ def _explanations(
         line_index = None if gift.order_amount_rule else gift.lines[0].index
         key = (line_index is None, line_index or 0, rule.seq, "gift_rule", rule.id)
         if gift.reason is None and gift.quantity > 0:
-            message = f"applied: {explain.gift_text(rule)} × {explain.quantity_text(gift.quantity)}"
+            message = f"applied: {explain.gift_text(rule, gift.quantity)}"
             append((key, Explanation(rule.id, "gift_rule", True, None, message, line_index)))
         elif gift.reason is not None:
             append((key, Explanation(rule.id, "gift_rule", False, gift.reason, gift.message, line_index)))

@@ -46,11 +46,11 @@ def benefit_text(promotion: Promotion) -> str:
     return f"{amount_text(amount)} off the order"
 
 
-def gift_text(rule: GiftRule) -> str:
-    """e.g. "1 free P-100" or "2 free gifts of your choice"."""
-    quantity = quantity_text(rule.gift_quantity)
+def gift_text(rule: GiftRule, count: Decimal | None = None) -> str:
+    """e.g. "1 EA of P-100 free" or "2 EA of a gift of your choice free"."""
+    quantity = quantity_text(rule.gift_quantity if count is None else count)
     if len(rule.gift_product_ids) > 1:
-        return f"{quantity} free {rule.gift_unit} of a gift of your choice"
+        return f"{quantity} {rule.gift_unit} of a gift of your choice free"
     product = rule.gift_product_ids[0] if rule.gift_product_ids else "gift"
     return f"{quantity} {rule.gift_unit} of {product} free"
 

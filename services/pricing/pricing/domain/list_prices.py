@@ -288,10 +288,10 @@ def price_lines(
     wrong_currency: StandardPrice | None = None
     for line in lines:
         found = standard.of(line)
-        if found is not None and found[1].currency != currency and wrong_currency is None:
-            wrong_currency = found[1]
         priced = pricer.price(price_list, line) if price_list is not None else None
         if priced is None and found is not None:
+            if found[1].currency != currency and wrong_currency is None:
+                wrong_currency = found[1]  # only a standard price that prices the line must match
             unit_price = convert_mode(found[0], line.product.vat_class, False, inclusive)
             priced = Priced(unit_price, round_satang(unit_price * line.quantity), None, found[1])
         if priced is None:

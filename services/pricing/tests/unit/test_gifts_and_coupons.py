@@ -181,3 +181,9 @@ def test_a_coupon_does_not_widen_the_promotions_customer_scope(shop):
     result = shop.evaluate(("P1", "1"), coupons=["SAVE"], customer=CustomerRef("C1"))
     assert result.coupons[0].accepted
     assert result.applied_promotion_ids == ()
+
+
+def test_an_earned_gift_is_explained_with_its_quantity(shop):
+    shop.add(gift(product_ids=frozenset({"P2"}), buy_quantity=D(2), recursive=True))
+    found = shop.evaluate(("P2", "6")).explanations[0]
+    assert (found.applied, found.message) == (True, "applied: 3 EA of P3 free")

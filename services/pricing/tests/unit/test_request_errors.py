@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from chassis.errors import InvalidArgument
-from pricing.domain.model import PriceList, StandardPrice
+from pricing.domain.model import ItemKind, PriceList, PriceListItem, StandardPrice
 
 D = Decimal
 
@@ -59,3 +59,13 @@ def test_the_currency_must_be_the_price_lists(shop):
 
 def test_the_currency_must_be_the_standard_prices(shop):
     assert violations(shop, ("P1", "1"), currency="USD") == [("currency", "standard price SP-P1 is in THB")]
+
+
+def test_a_list_in_the_requested_currency_prices_lines_whatever_the_standard_prices_currency(shop):
+    shop.add(
+        PriceList("PL-USD", "export", 1, currency="USD", group_ids=frozenset({"G1"})),
+        PriceListItem("I", "PL-USD", 1, ItemKind.FIXED, product_id="P1", fixed_price=D(30)),
+    )
+    assert shop.evaluate(("P1", "1"), currency="USD").lines[0].list_unit_price == D("30.00")
+    # P2 has no USD item: its THB standard price cannot price a USD document
+    assert violations(shop, ("P2", "1"), currency="USD") == [("currency", "standard price SP-P2 is in THB")]
