@@ -47,6 +47,7 @@ def create_app(
     contacts_client: Any = None,
     pricing_client: Any = None,
     approvals_client: Any = None,
+    activities_client: Any = None,
 ) -> Flask:
     """The gateway as a Flask app. `contacts_client` / `pricing_client` replace the channels to
     CONTACTS_TARGET / PRICING_TARGET (a ServiceClient or a stub); the app closes only what it
@@ -87,6 +88,14 @@ def create_app(
         approvals_stub = approvals.stub
     else:
         approvals_stub = getattr(approvals_client, "stub", approvals_client)
+    if activities_client is None:
+        from gateway.clients import activities_client as make_activities_client
+
+        activities = make_activities_client(settings.activities_target, settings.grpc_timeout_seconds)
+        closers.append(activities.close)
+        activities_stub = activities.stub
+    else:
+        activities_stub = getattr(activities_client, "stub", activities_client)
     active_users = ActiveUsers(database, settings.active_user_cache_seconds)
     services = Services(
         settings=settings,
@@ -108,6 +117,7 @@ def create_app(
         contacts=contacts_stub,
         pricing=pricing_stub,
         approvals=approvals_stub,
+        activities=activities_stub,
         closers=closers,
     )
 
@@ -165,6 +175,11 @@ def _register(app: Flask) -> None:
 
     app.register_blueprint(approvals_api.blueprint)
     app.register_blueprint(approval_links_blueprint)
+    from gateway.api.activities import api as activities_api
+    from gateway.api.activity_feeds import api as activity_feeds_api
+
+    app.register_blueprint(activities_api.blueprint)
+    app.register_blueprint(activity_feeds_api.blueprint)
     app.register_blueprint(openapi_blueprint)
     app.register_blueprint(ops)
     install_guard(app)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from chassis.grpc import ServiceClient
+from crm.activities.v1 import activities_service_pb2_grpc
 from crm.approvals.v1 import approvals_service_pb2_grpc
 from crm.contacts.v1 import contacts_service_pb2_grpc
 from crm.pricing.v1 import pricing_service_pb2_grpc
@@ -53,4 +54,16 @@ def approvals_client(
         approvals_service_pb2_grpc.ApprovalsServiceStub,
         default_timeout=timeout_seconds,
         service_names=["crm.approvals.v1.ApprovalsService"],
+    )
+
+
+def activities_client(
+    target: str, timeout_seconds: float
+) -> ServiceClient[activities_service_pb2_grpc.ActivitiesServiceStub]:
+    """A client of crm.activities.v1.ActivitiesService at `target` ("host:port")."""
+    return ServiceClient(
+        target,
+        activities_service_pb2_grpc.ActivitiesServiceStub,
+        default_timeout=timeout_seconds,
+        service_names=["crm.activities.v1.ActivitiesService"],
     )

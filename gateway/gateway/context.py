@@ -34,6 +34,8 @@ class Services:
     pricing: Any = None
     # crm.approvals.v1.ApprovalsServiceStub (or a test double with the same methods).
     approvals: Any = None
+    # crm.activities.v1.ActivitiesServiceStub (or a test double with the same methods).
+    activities: Any = None
     # Extra readiness checks: (ok, name) each.
     readiness: list[Callable[[], tuple[bool, str]]] = field(default_factory=list)
     # Called when the app shuts down (close channels, stop the relay).

@@ -57,6 +57,7 @@ class GatewaySettings(ServiceSettings):
     contacts_target: str = "127.0.0.1:50061"
     pricing_target: str = "127.0.0.1:50062"
     approvals_target: str = "127.0.0.1:50063"
+    activities_target: str = "127.0.0.1:50065"
     # Deadline of every gRPC call made for a request, in seconds.
     grpc_timeout_seconds: float = 5.0
     # Long-running calls (CSV import streams).
