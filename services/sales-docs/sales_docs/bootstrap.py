@@ -1,16 +1,194 @@
-"""The one place that wires the sales-docs service."""
+"""The one place that wires the sales-docs service: settings → database, event and mail tables,
+numbering, peers (pricing, contacts), use-case context, gRPC servicer, event handlers, the mail
+dispatcher and the quotation expiry loop. The runtime (`main`) and the tests build the service
+with the same `build_sales_docs`."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from chassis.db import migrate
+import grpc
+from chassis.background import BackgroundLoop, Task
+from chassis.db import Database, migrate
+from chassis.events import EventTables, Handler
+from chassis.mail import MailDispatcher, MailTables
 
+from sales_docs.adapters.numbering import Numbering
+from sales_docs.adapters.peers import GrpcPeers, Peers
+from sales_docs.adapters.tables import event_tables, mail_tables
+from sales_docs.api import SERVICE_NAME, SalesServicer, registrar
+from sales_docs.application.context import Policy, SalesContext, utc_now
+from sales_docs.application.quotations import expire_quotations
+from sales_docs.domain.numbering import Era
+from sales_docs.domain.parties import Party
+from sales_docs.domain.quotations import ApprovalPolicy
+from sales_docs.events import DURABLE, handlers, outbox_recorder
 from sales_docs.settings import SalesDocsSettings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SalesDocsService:
+    """Everything the sales-docs process runs, built but not started."""
+
+    settings: SalesDocsSettings
+    database: Database
+    tables: EventTables
+    mail_tables: MailTables
+    context: SalesContext
+    servicer: SalesServicer
+    handlers: Sequence[Handler]
+    dispatcher: MailDispatcher
+    peers: Peers
+    durable: str = DURABLE
+    _background: BackgroundLoop | None = field(default=None, init=False)
+
+    @property
+    def register(self) -> Sequence[Callable[[grpc.Server], None]]:
+        return [registrar(self.servicer)]
+
+    @property
+    def service_names(self) -> Sequence[str]:
+        return [SERVICE_NAME]
+
+    async def run_expiry(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await asyncio.to_thread(expire_quotations, self.context)
+            except Exception:
+                log.exception("quotation expiry pass failed; retrying at the next interval")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.settings.expiry_check_seconds)
+
+    def start_background(self) -> None:
+        """The mail dispatcher (woken by commits) and the expiry job, on their own thread."""
+        tasks: list[Task] = [self.run_expiry]
+        if self.settings.mail_enabled:
+            self.database.add_commit_listener(self.dispatcher.wake)
+            tasks.append(self.dispatcher.run)
+        self._background = BackgroundLoop("sales-docs-background", tasks)
+        self._background.start()
+
+    def background_ready(self) -> tuple[bool, str]:
+        return self._background is not None and self._background.alive(), "mail+expiry"
+
+    def stop_background(self, timeout: float = 10.0) -> None:
+        if self._background is not None:
+            self._background.stop(timeout)
+            self._background = None
+        if isinstance(self.peers, GrpcPeers):
+            self.peers.close()
 
 
 def migrate_database(settings: SalesDocsSettings) -> None:
     """Brings the schema to the newest migration (idempotent; runs at every start)."""
     migrate(settings.resolved_database_url(), MIGRATIONS_DIR)
+
+
+def seller_of(settings: SalesDocsSettings) -> Party:
+    return Party(
+        name=settings.seller_name,
+        name_en=settings.seller_name_en,
+        address=settings.seller_address,
+        tax_id=settings.seller_tax_id,
+        branch_code=settings.seller_branch_code,
+        phone=settings.seller_phone,
+        email=settings.seller_email,
+    )
+
+
+def build_sales_docs(
+    settings: SalesDocsSettings,
+    *,
+    database: Database | None = None,
+    peers: Peers | None = None,
+    clock: Callable[[], dt.datetime] = utc_now,
+) -> SalesDocsService:
+    """The service over `settings` (the database must be migrated already)."""
+    db = database or Database(settings.resolved_database_url())
+    peers = peers or GrpcPeers(
+        settings.pricing_target, settings.contacts_target, settings.peer_timeout_seconds
+    )
+    context = SalesContext(
+        database=db,
+        recorder=outbox_recorder(event_tables),
+        numbering=Numbering(Era(settings.numbering_era), settings.numbering_patterns, settings.branch_code),
+        peers=peers,
+        seller=seller_of(settings),
+        mail_tables=mail_tables,
+        policy=Policy(
+            approval=ApprovalPolicy(settings.max_override_percent, settings.max_document_discount_percent),
+            approval_center=settings.approval_center,
+            quotation_validity_days=settings.quotation_validity_days,
+            invoice_due_days=settings.invoice_due_days,
+            public_base_url=settings.public_base_url,
+        ),
+        clock=clock,
+    )
+    return SalesDocsService(
+        settings=settings,
+        database=db,
+        tables=event_tables,
+        mail_tables=mail_tables,
+        context=context,
+        servicer=SalesServicer(context),
+        handlers=handlers(context),
+        dispatcher=MailDispatcher(db, mail_tables, settings, service=settings.service_name),
+        peers=peers,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """`python -m sales_docs`: migrate, build, run until SIGTERM/SIGINT; `python -m sales_docs
+    migrate` only migrates (the chart's migration Job)."""
+    import signal
+    import threading
+    from types import FrameType
+
+    from chassis.runtime import ServiceRuntime
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args not in ([], ["migrate"]):
+        raise SystemExit("usage: python -m sales_docs [migrate]")
+    settings = SalesDocsSettings()
+    migrate_database(settings)
+    if args == ["migrate"]:
+        print(f"migrated {settings.resolved_database_url().split('@')[-1]}", flush=True)
+        return
+    service = build_sales_docs(settings)
+    runtime = ServiceRuntime(
+        settings,
+        service.database,
+        service.tables,
+        service.register,
+        service.service_names,
+        service.handlers,
+        service.durable,
+        readiness=[service.background_ready],
+    )
+    stopping = threading.Event()
+
+    def on_signal(_signum: int, _frame: FrameType | None) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    service.start_background()
+    runtime.start()
+    print(
+        f"{settings.service_name}: gRPC {settings.grpc_host}:{runtime.grpc_port}, "
+        f"HTTP http://{settings.http_host}:{runtime.http_port}",
+        flush=True,
+    )
+    stopping.wait()
+    service.stop_background()
+    runtime.stop()

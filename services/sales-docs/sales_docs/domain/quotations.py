@@ -224,13 +224,17 @@ def approval_reasons(quotation: Quotation, policy: ApprovalPolicy) -> tuple[str,
     return tuple(reasons)
 
 
-def submitted(quotation: Quotation, number: str, policy: ApprovalPolicy) -> Quotation:
+def submitted(
+    quotation: Quotation, number: str, policy: ApprovalPolicy, *, approval_center: bool = False
+) -> Quotation:
     """Submitted for approval, or approved at once when the policy needs none. `number` is the
-    quotation's number (taken now for a first revision; a later revision keeps its own)."""
+    quotation's number (taken now for a first revision; a later revision keeps its own). With an
+    `approval_center` every submission waits for its decision (its own policies decide; the
+    local reasons still say whether a price was overridden beyond the threshold)."""
     if not (quotation.number or number):
         raise InvalidArgument("number", "a submitted quotation needs its number")
     reasons = approval_reasons(quotation, policy)
-    target = QuotationStatus.SUBMITTED if reasons else QuotationStatus.APPROVED
+    target = QuotationStatus.SUBMITTED if reasons or approval_center else QuotationStatus.APPROVED
     moved = _moved(quotation, target)
     return replace(moved, number=quotation.number or number, approval_reasons=reasons)
 
