@@ -1,0 +1,118 @@
+"""Events on a real nats-server: contacts and identity events keep name snapshots and users
+current (stale versions dropped), and the service's own events reach the stream."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from activities.testing import (
+    REP,
+    ActivitiesUnderTest,
+    eventually,
+    publish,
+    settings_for,
+    stamp,
+    start_activities,
+    stop_activities,
+)
+from chassis.testing import NatsServer
+from crm.activities.v1 import activities_service_pb2 as pb
+from crm.activities.v1 import resources_pb2 as res
+from crm.contacts.v1 import events_pb2 as contacts
+from crm.contacts.v1 import resources_pb2 as contact_res
+from crm.identity.v1 import identity_pb2 as identity
+
+
+@pytest.fixture
+def with_events(database_url: str, nats_server: NatsServer, tmp_path: Path) -> Iterator[ActivitiesUnderTest]:
+    running = start_activities(settings_for(database_url, nats_server.url, tmp_path))
+    try:
+        yield running
+    finally:
+        stop_activities(running)
+
+
+def customer_event(name: str, version: int) -> bytes:
+    customer = contact_res.Customer(id="cus_9", name=name, email="buyer@siam.example")
+    customer.audit.version = version
+    return contacts.CustomerUpdated(customer=customer).SerializeToString()
+
+
+def test_customer_renames_reach_links_and_stale_ones_are_dropped(
+    with_events: ActivitiesUnderTest, nats_server: NatsServer
+) -> None:
+    start = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    made = with_events.call(
+        "CreateActivity",
+        pb.CreateActivityRequest(
+            activity=res.Activity(
+                type=res.ACTIVITY_TYPE_CALL,
+                subject="Call buyer",
+                start_time=stamp(start),
+                end_time=stamp(start),
+                time_zone="Asia/Bangkok",
+                links=[res.Link(kind=res.LINK_KIND_CUSTOMER, id="cus_9", name="Siam")],
+            )
+        ),
+    ).activity
+    subject = "crm.contacts.customer.updated"
+    publish(nats_server.url, subject, customer_event("Siam Foods (2)", 2), str(uuid.uuid4()))
+    publish(nats_server.url, subject, customer_event("Siam Foods (old)", 1), str(uuid.uuid4()))
+
+    def link_name() -> str:
+        got = with_events.call("GetActivity", pb.GetActivityRequest(id=made.id)).activity
+        return str(got.links[0].name)
+
+    eventually(lambda: with_events.count("inbox") >= 2, what="both events applied")
+    assert link_name() == "Siam Foods (2)"
+    # A later activity takes the current name from the directory, whatever the client sent.
+    later = with_events.call(
+        "CreateActivity",
+        pb.CreateActivityRequest(
+            activity=res.Activity(
+                type=res.ACTIVITY_TYPE_CALL,
+                subject="Again",
+                start_time=stamp(start),
+                end_time=stamp(start),
+                time_zone="Asia/Bangkok",
+                links=[res.Link(kind=res.LINK_KIND_CUSTOMER, id="cus_9", name="typo")],
+            )
+        ),
+    ).activity
+    assert later.links[0].name == "Siam Foods (2)"
+    eventually(lambda: with_events.count("outbox", "published_at IS NOT NULL") >= 2, what="events published")
+
+
+def test_identity_users_fill_attendee_names_and_emails(
+    with_events: ActivitiesUnderTest, nats_server: NatsServer
+) -> None:
+    user = identity.User(
+        id="u-anan", email="anan@example.co.th", display_name="Anan", language="th", active=True, version=1
+    )
+    publish(
+        nats_server.url,
+        "crm.identity.user.created",
+        identity.UserCreated(user=user).SerializeToString(),
+        "u1",
+    )
+    eventually(lambda: with_events.count("users", "id = 'u-anan'") == 1, what="the user")
+    start = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    made = with_events.call(
+        "CreateActivity",
+        pb.CreateActivityRequest(
+            activity=res.Activity(
+                type=res.ACTIVITY_TYPE_MEETING,
+                subject="Plan",
+                start_time=stamp(start),
+                end_time=stamp(start + dt.timedelta(hours=1)),
+                time_zone="Asia/Bangkok",
+                attendees=[res.Attendee(kind=res.ATTENDEE_KIND_USER, id="u-anan")],
+            )
+        ),
+        REP,
+    ).activity
+    assert (made.attendees[0].name, made.attendees[0].email) == ("Anan", "anan@example.co.th")
