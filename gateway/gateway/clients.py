@@ -15,6 +15,7 @@ from crm.activities.v1 import activities_service_pb2_grpc
 from crm.approvals.v1 import approvals_service_pb2_grpc
 from crm.contacts.v1 import contacts_service_pb2_grpc
 from crm.pricing.v1 import pricing_service_pb2_grpc
+from crm.sales.v1 import sales_service_pb2_grpc
 
 
 class Closable(Protocol):
@@ -66,4 +67,16 @@ def activities_client(
         activities_service_pb2_grpc.ActivitiesServiceStub,
         default_timeout=timeout_seconds,
         service_names=["crm.activities.v1.ActivitiesService"],
+    )
+
+
+def sales_docs_client(
+    target: str, timeout_seconds: float
+) -> ServiceClient[sales_service_pb2_grpc.SalesServiceStub]:
+    """A client of crm.sales.v1.SalesService at `target` ("host:port")."""
+    return ServiceClient(
+        target,
+        sales_service_pb2_grpc.SalesServiceStub,
+        default_timeout=timeout_seconds,
+        service_names=["crm.sales.v1.SalesService"],
     )

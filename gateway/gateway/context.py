@@ -36,6 +36,8 @@ class Services:
     approvals: Any = None
     # crm.activities.v1.ActivitiesServiceStub (or a test double with the same methods).
     activities: Any = None
+    # crm.sales.v1.SalesServiceStub (or a test double with the same methods).
+    sales_docs: Any = None
     # Extra readiness checks: (ok, name) each.
     readiness: list[Callable[[], tuple[bool, str]]] = field(default_factory=list)
     # Called when the app shuts down (close channels, stop the relay).
