@@ -13,6 +13,7 @@ from sqlalchemy import Table
 
 from pricing.adapters import tables as t
 from pricing.domain.model import (
+    ALWAYS,
     Category,
     Coupon,
     GiftRule,
@@ -162,21 +163,38 @@ def _item_row(i: PriceListItem) -> dict[str, Any]:
     }
 
 
+_ITEM_KINDS = {k.value: k for k in ItemKind}
+_ITEM_BASES = {b.value: b for b in ItemBase}
+_TIER_MODES = {m.value: m for m in TierMode}
+
+
 def _item(row: Any) -> PriceListItem:
+    # The hot loop of a start (100,000 items): plain attribute reads, enum lookups by dict.
     return PriceListItem(
         id=row.id,
         price_list_id=row.price_list_id,
         seq=row.seq,
-        kind=ItemKind(row.kind),
+        kind=_ITEM_KINDS[row.kind],
         product_id=row.product_id,
         unit=row.unit,
         category_id=row.category_id,
-        period=_period(row),
-        **{name: getattr(row, name) for name in ITEM_DECIMALS},
-        base=ItemBase(row.base),
+        min_quantity=row.min_quantity,
+        period=ALWAYS
+        if row.valid_from is None and row.valid_to is None
+        else Period(row.valid_from, row.valid_to),
+        fixed_price=row.fixed_price,
+        percent=row.percent,
+        base=_ITEM_BASES[row.base],
         base_price_list_id=row.base_price_list_id,
-        tiers=tuple(Tier(Decimal(q), Decimal(v)) for q, v in json.loads(row.tiers)),
-        tier_mode=TierMode(row.tier_mode),
+        rounding_multiple=row.rounding_multiple,
+        rounding_offset=row.rounding_offset,
+        surcharge=row.surcharge,
+        min_margin=row.min_margin,
+        max_margin=row.max_margin,
+        tiers=()
+        if row.tiers == "[]"
+        else tuple(Tier(Decimal(q), Decimal(v)) for q, v in json.loads(row.tiers)),
+        tier_mode=_TIER_MODES[row.tier_mode],
     )
 
 

@@ -43,7 +43,7 @@ class DecimalText(TypeDecorator[Decimal]):
         return None if value is None else str(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
-        return None if value is None else Decimal(str(value))
+        return None if value is None else Decimal(value if isinstance(value, str) else str(value))
 
 
 metadata = new_metadata()
