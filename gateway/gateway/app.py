@@ -48,6 +48,7 @@ def create_app(
     pricing_client: Any = None,
     approvals_client: Any = None,
     activities_client: Any = None,
+    sales_docs_client: Any = None,
 ) -> Flask:
     """The gateway as a Flask app. `contacts_client` / `pricing_client` replace the channels to
     CONTACTS_TARGET / PRICING_TARGET (a ServiceClient or a stub); the app closes only what it
@@ -96,6 +97,14 @@ def create_app(
         activities_stub = activities.stub
     else:
         activities_stub = getattr(activities_client, "stub", activities_client)
+    if sales_docs_client is None:
+        from gateway.clients import sales_docs_client as make_sales_docs_client
+
+        sales_docs = make_sales_docs_client(settings.sales_docs_target, settings.grpc_timeout_seconds)
+        closers.append(sales_docs.close)
+        sales_docs_stub = sales_docs.stub
+    else:
+        sales_docs_stub = getattr(sales_docs_client, "stub", sales_docs_client)
     active_users = ActiveUsers(database, settings.active_user_cache_seconds)
     services = Services(
         settings=settings,
@@ -118,6 +127,7 @@ def create_app(
         pricing=pricing_stub,
         approvals=approvals_stub,
         activities=activities_stub,
+        sales_docs=sales_docs_stub,
         closers=closers,
     )
 
@@ -180,6 +190,10 @@ def _register(app: Flask) -> None:
 
     app.register_blueprint(activities_api.blueprint)
     app.register_blueprint(activity_feeds_api.blueprint)
+    from gateway.api import sales, sales_billing
+
+    app.register_blueprint(sales.api.blueprint)
+    app.register_blueprint(sales_billing.api.blueprint)
     app.register_blueprint(openapi_blueprint)
     app.register_blueprint(ops)
     install_guard(app)
