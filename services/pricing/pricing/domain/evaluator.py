@@ -41,6 +41,7 @@ from pricing.domain.promotions import (
     qualify,
     resolve_groups,
 )
+from pricing.domain.records import explanation, line_result
 from pricing.domain.rulebook import RuleBook, promotion_order
 from pricing.domain.totals import compute_totals
 
@@ -106,24 +107,25 @@ def evaluate(book: RuleBook, request: EvaluationRequest, usage: Usage) -> Evalua
 
 
 def _line_result(line: WorkLine) -> LineResult:
-    line_net = line.net
-    return LineResult(
-        index=line.index,
-        product_id=line.product.id,
-        unit=line.unit,
-        quantity=line.quantity,
-        base_unit_price=line.base_unit_price,
-        list_unit_price=line.list_unit_price,
-        source=line.source,
-        gross=line.gross,
-        discounts=tuple(line.discounts),
-        line_discount=line.gross - line.amount,
-        order_discount=line.order_discount,
-        line_net=line_net,
-        net_unit_price=(line_net / line.quantity).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP),
-        vat_class=line.product.vat_class,
-        vat_rate=THAI_VAT_RATE if line.product.vat_class is VatClass.STANDARD else ZERO,
-        vat=line.vat,
+    line_net = line.amount - line.order_discount
+    vat_class = line.product.vat_class
+    return line_result(
+        line.index,
+        line.product.id,
+        line.unit,
+        line.quantity,
+        line.base_unit_price,
+        line.list_unit_price,
+        line.source,
+        line.gross,
+        tuple(line.discounts),
+        line.gross - line.amount,
+        line.order_discount,
+        line_net,
+        (line_net / line.quantity).quantize(FOUR_PLACES, ROUND_HALF_UP),
+        vat_class,
+        THAI_VAT_RATE if vat_class is VatClass.STANDARD else ZERO,
+        line.vat,
     )
 
 
@@ -143,7 +145,7 @@ def _explanations(
             append(
                 (
                     (first is None, first or 0, promotion.seq, "promotion", promotion.id),
-                    Explanation(promotion.id, "promotion", True, None, message, first),
+                    explanation(promotion.id, "promotion", True, None, message, first),
                 )
             )
             for owner, excluded in _by_owner(candidate.excluded_lines).items():
@@ -151,7 +153,7 @@ def _explanations(
                 append(
                     (
                         (False, excluded[0], promotion.seq, "promotion", promotion.id),
-                        Explanation(promotion.id, "promotion", False, _EXCLUDED, message, excluded[0]),
+                        explanation(promotion.id, "promotion", False, _EXCLUDED, message, excluded[0]),
                     )
                 )
         elif candidate.reason is not None:
@@ -169,9 +171,9 @@ def _explanations(
         key = (line_index is None, line_index or 0, rule.seq, "gift_rule", rule.id)
         if gift.reason is None and gift.quantity > 0:
             message = f"applied: {explain.gift_text(rule, gift.quantity)}"
-            append((key, Explanation(rule.id, "gift_rule", True, None, message, line_index)))
+            append((key, explanation(rule.id, "gift_rule", True, None, message, line_index)))
         elif gift.reason is not None:
-            append((key, Explanation(rule.id, "gift_rule", False, gift.reason, gift.message, line_index)))
+            append((key, explanation(rule.id, "gift_rule", False, gift.reason, gift.message, line_index)))
     keyed.sort(key=itemgetter(0))
     return tuple([explanation for _, explanation in keyed])
 

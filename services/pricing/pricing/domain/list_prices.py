@@ -35,13 +35,13 @@ from pricing.domain.model import (
     ItemKind,
     PriceList,
     PriceListItem,
-    PriceSource,
     PriceSourceKind,
     StandardPrice,
     Tier,
     TierMode,
     VatClass,
 )
+from pricing.domain.records import price_source
 from pricing.domain.rulebook import RuleBook, list_preference
 
 MAX_CHAIN_DEPTH = 8
@@ -298,10 +298,10 @@ def price_lines(
             violations.add(f"lines[{line.index}].product_id", f"no price on {day}")
             continue
         if priced.item is not None and price_list is not None:
-            line.source = PriceSource(PriceSourceKind.PRICE_LIST, price_list.id, priced.item.id)
+            line.source = price_source(PriceSourceKind.PRICE_LIST, price_list.id, priced.item.id, None)
         else:
             standard_id = priced.standard_price.id if priced.standard_price is not None else None
-            line.source = PriceSource(PriceSourceKind.STANDARD_PRICE, standard_price_id=standard_id)
+            line.source = price_source(PriceSourceKind.STANDARD_PRICE, None, None, standard_id)
         rounded = round_satang(priced.unit_price)
         line.list_unit_price = (
             rounded

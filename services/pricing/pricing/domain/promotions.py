@@ -29,12 +29,12 @@ from pricing.domain.model import (
     LINE_REWARDS,
     ZERO,
     CustomerRef,
-    Discount,
     Promotion,
     Reason,
     RewardKind,
     Usage,
 )
+from pricing.domain.records import discount
 from pricing.domain.rulebook import RuleBook, promotion_order
 
 HUNDRED = Decimal(100)
@@ -293,7 +293,7 @@ def apply_line_rewards(candidates: list[Candidate], context: Context) -> None:
         description = f"{promotion.name}: {benefit(context, promotion)}"
         for line, old, new in zip(allowed, before, after, strict=True):
             if new < old:
-                line.discounts.append(Discount(promotion.id, promotion.reward.value, description, old - new))
+                line.discounts.append(discount(promotion.id, promotion.reward.value, description, old - new))
                 line.amount = new
                 candidate.benefit += old - new
                 candidate.applied_lines.append(line.index)
