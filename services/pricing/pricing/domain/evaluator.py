@@ -19,7 +19,7 @@ from chassis.money import THAI_VAT_RATE
 from pricing.domain import explain
 from pricing.domain.coupons import check_coupons
 from pricing.domain.gifts import GiftCandidate, collect_gifts, free_gifts
-from pricing.domain.lines import WorkLine, check_gift_choices, group_lines, work_lines
+from pricing.domain.lines import WorkLine, check_gift_choices, work_lines
 from pricing.domain.list_prices import price_lines, select_price_list
 from pricing.domain.model import (
     ZERO,
@@ -76,15 +76,14 @@ def evaluate(book: RuleBook, request: EvaluationRequest, usage: Usage) -> Evalua
         sum((line.gross for line in lines), ZERO),
         book.memo,
     )
-    groups = group_lines(lines)
-    candidates = collect(book, lines, groups, context)
+    candidates = collect(lines, book.promotion_index.everywhere, context)
     admitted = [c for c in candidates if c.reason is None and qualify(c, context)]
     admitted.sort(key=lambda c: promotion_order(c.promotion))
     qualified = resolve_groups(admitted)
     apply_line_rewards([c for c in qualified if c.is_line_reward], context)
     order_discounts = apply_order_rewards([c for c in qualified if not c.is_line_reward], context)
 
-    gift_candidates = collect_gifts(book, lines, groups)
+    gift_candidates = collect_gifts(lines, book.gift_index.everywhere)
     total_net = sum((line.net for line in lines), ZERO)
     gifts = free_gifts(
         gift_candidates, request.document_date, request.customer, total_net, dict(request.gift_choices)

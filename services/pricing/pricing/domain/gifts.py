@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
 from pricing.domain import explain
-from pricing.domain.lines import LineGroups, WorkLine, merge_lines
+from pricing.domain.lines import WorkLine
 from pricing.domain.model import ZERO, CustomerRef, GiftLine, GiftRule, Reason
-from pricing.domain.rulebook import RuleBook, gift_order
+from pricing.domain.rulebook import gift_order
 
 
 @dataclass(slots=True, eq=False)
@@ -33,23 +33,18 @@ class GiftCandidate:
         return not self.rule.product_ids and not self.rule.category_ids
 
 
-def collect_gifts(book: RuleBook, lines: list[WorkLine], groups: LineGroups) -> list[GiftCandidate]:
-    """Every active gift rule touching the lines (and every order-amount rule), by seq."""
-    index = book.gift_index
+def collect_gifts(lines: list[WorkLine], everywhere: tuple[GiftRule, ...]) -> list[GiftCandidate]:
+    """Every active gift rule touching the lines (and every order-amount rule), by seq; each with
+    the lines it touches, in line order."""
     found: dict[str, GiftCandidate] = {}
-    sources = (
-        (index.by_product, groups.by_product.items()),
-        (index.by_category, groups.by_category.items()),
-    )
-    for rules_by_key, line_groups in sources:
-        for key, group in line_groups:
-            for rule in rules_by_key.get(key) or ():
-                candidate = found.get(rule.id)
-                if candidate is None:
-                    found[rule.id] = GiftCandidate(rule, group)
-                else:
-                    candidate.lines = merge_lines(candidate.lines, group)
-    for rule in index.everywhere:
+    for line in lines:
+        for rule in line.rules.gift_rules:
+            candidate = found.get(rule.id)
+            if candidate is None:
+                found[rule.id] = GiftCandidate(rule, [line])
+            else:
+                candidate.lines.append(line)
+    for rule in everywhere:
         found[rule.id] = GiftCandidate(rule, lines)
     return sorted(found.values(), key=lambda c: gift_order(c.rule))
 

@@ -19,7 +19,7 @@ from pricing.domain.model import (
     PriceSourceKind,
     Product,
 )
-from pricing.domain.rulebook import RuleBook
+from pricing.domain.rulebook import ProductRules, RuleBook
 
 MAX_LINES = 1000
 MAX_QUANTITY_PLACES = 6
@@ -38,6 +38,7 @@ class WorkLine:
     quantity: Decimal
     base_quantity: Decimal  # quantity in the product's base unit
     categories: tuple[str, ...]  # the product's category and its ancestors, deepest first
+    rules: ProductRules  # the promotions and gift rules the product reaches
     base_unit_price: Decimal = ZERO
     list_unit_price: Decimal = ZERO
     source: PriceSource = _NO_SOURCE
@@ -52,47 +53,14 @@ class WorkLine:
         return self.amount - self.order_discount
 
 
-@dataclass(slots=True)
-class LineGroups:
-    """The document's lines by product and by category (each ancestor too), in line order: the
-    keys rules are indexed by, so each rule touching the document is found once per key."""
-
-    by_product: dict[str, list[WorkLine]]
-    by_category: dict[str, list[WorkLine]]
-
-
-def group_lines(lines: list[WorkLine]) -> LineGroups:
-    by_product: dict[str, list[WorkLine]] = {}
-    by_category: dict[str, list[WorkLine]] = {}
-    for line in lines:
-        found = by_product.get(line.product.id)
-        if found is None:
-            by_product[line.product.id] = [line]
-        else:
-            found.append(line)
-        for category_id in line.categories:
-            found = by_category.get(category_id)
-            if found is None:
-                by_category[category_id] = [line]
-            else:
-                found.append(line)
-    return LineGroups(by_product, by_category)
-
-
-def merge_lines(first: list[WorkLine], second: list[WorkLine]) -> list[WorkLine]:
-    """Two line lists as one, each line once, in line order."""
-    merged = {line.index: line for line in first}
-    for line in second:
-        merged[line.index] = line
-    return [merged[index] for index in sorted(merged)]
-
-
 def _bad_quantity(quantity: Decimal) -> str | None:
     if not quantity.is_finite():
         return "must be a number"
     if quantity <= 0:
         return "must be greater than zero"
-    exponent = quantity.normalize().as_tuple().exponent
+    exponent = quantity.as_tuple().exponent  # normalizing only raises it: "1.5000000" is fine
+    if isinstance(exponent, int) and exponent < -MAX_QUANTITY_PLACES:
+        exponent = quantity.normalize().as_tuple().exponent
     if isinstance(exponent, int) and exponent < -MAX_QUANTITY_PLACES:
         return f"has more than {MAX_QUANTITY_PLACES} decimal places"
     return None
@@ -111,10 +79,11 @@ def work_lines(book: RuleBook, request: EvaluationRequest, violations: Violation
         problem = _bad_quantity(requested.quantity)
         if problem is not None:
             violations.add(f"{path}.quantity", problem)
-        product = book.product(requested.product_id)
-        if product is None:
+        rules = book.product_rules(requested.product_id)
+        if rules is None:
             violations.add(f"{path}.product_id", f"unknown product {requested.product_id!r}")
             continue
+        product = rules.product
         if not product.active:
             violations.add(f"{path}.product_id", f"product {product.id} is not active")
             continue
@@ -134,7 +103,8 @@ def work_lines(book: RuleBook, request: EvaluationRequest, violations: Violation
                 factor=factor,
                 quantity=requested.quantity,
                 base_quantity=requested.quantity * factor,
-                categories=book.ancestors(product.category_id),
+                categories=rules.categories,
+                rules=rules,
             )
         )
     return result

@@ -2,10 +2,11 @@
 the stacking of line rewards.
 
 Candidates come from the rule book's index (the lines' products, their categories and ancestors,
-and "all products"), so the cost follows the document, not the number of promotions. A candidate
-qualifies when it is in its period, the customer is in its scope, its coupon was presented (if
-required), its usage limits are not reached and its conditions hold over its eligible units on the
-whole document at list prices (`min_quantity` in base units, `min_amount` on the gross).
+and "all products", looked up once per product and book), so the cost follows the document, not
+the number of promotions. A candidate qualifies when it is in its period, the customer is in its
+scope, its coupon was presented (if required), its usage limits are not reached and its conditions
+hold over its eligible units on the whole document at list prices (`min_quantity` in base units,
+`min_amount` on the gross).
 
 Groups: qualified promotions sharing `group` are alternatives; each one's benefit is computed alone
 on the list prices and only the largest stays (tie: lower priority number, then earlier seq).
@@ -24,7 +25,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from chassis.money import CENT, round_satang
 
 from pricing.domain import explain
-from pricing.domain.lines import LineGroups, WorkLine, merge_lines
+from pricing.domain.lines import WorkLine
 from pricing.domain.model import (
     LINE_REWARDS,
     ZERO,
@@ -35,7 +36,7 @@ from pricing.domain.model import (
     Usage,
 )
 from pricing.domain.records import discount
-from pricing.domain.rulebook import RuleBook, promotion_order
+from pricing.domain.rulebook import promotion_order
 
 HUNDRED = Decimal(100)
 
@@ -83,28 +84,21 @@ class Context:
     texts: dict[str, tuple[Promotion, str]]  # the book's memo of benefit texts
 
 
-def collect(book: RuleBook, lines: list[WorkLine], groups: LineGroups, context: Context) -> list[Candidate]:
-    """Every active promotion touching the lines, door checks done (see `admit`). A candidate that
-    fails them keeps the lines it was first found with (only the first line index is reported)."""
-    index = book.promotion_index
+def collect(lines: list[WorkLine], everywhere: tuple[Promotion, ...], context: Context) -> list[Candidate]:
+    """Every active promotion touching the lines (those each line's product reaches, then those for
+    all products), door checks done (see `admit`). An admitted candidate gets every line it
+    touches, in line order; one that fails them keeps only the first."""
     found: dict[str, Candidate] = {}
     get = found.get
-    sources = (
-        (index.by_product, groups.by_product.items()),
-        (index.by_category, groups.by_category.items()),
-    )
-    for rules_by_key, line_groups in sources:
-        for key, group in line_groups:
-            for promotion in rules_by_key.get(key) or ():
-                candidate = get(promotion.id)
-                if candidate is None:
-                    candidate = found[promotion.id] = Candidate(promotion, group)
-                    admit(candidate, context)
-                elif candidate.reason is None:
-                    candidate.lines = merge_lines(candidate.lines, group)
-                elif group[0].index < candidate.lines[0].index:
-                    candidate.lines = group
-    for promotion in index.everywhere:
+    for line in lines:
+        for promotion in line.rules.promotions:
+            candidate = get(promotion.id)
+            if candidate is None:
+                candidate = found[promotion.id] = Candidate(promotion, [line])
+                admit(candidate, context)
+            elif candidate.reason is None:
+                candidate.lines.append(line)
+    for promotion in everywhere:
         candidate = found[promotion.id] = Candidate(promotion, lines, everywhere=True)
         admit(candidate, context)
     return list(found.values())

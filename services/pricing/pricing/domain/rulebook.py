@@ -10,7 +10,9 @@ Indexes: products and categories by id with each category's ancestor chain; stan
 product and unit; price lists by customer and by customer group (most preferred first); each
 list's items by product + unit, product, category and "all products"; promotions and gift rules
 by product, category and "all products" (active ones only: inactive rules are retired and are
-neither applied nor explained).
+neither applied nor explained). Per product, what an evaluation needs of it (the product, its
+category chain, the promotions and gift rules it reaches through them) is computed on first use
+and kept in the book; `with_changes` carries these entries over except those the change touches.
 """
 
 from __future__ import annotations
@@ -139,6 +141,34 @@ def _group_by(pairs: Iterable[tuple[Any, Any]]) -> dict[Any, list[Any]]:
     return grouped
 
 
+class ProductRules:
+    """What an evaluation needs of one product, looked up once per book: the product, its category
+    chain (deepest first), and the active promotions and gift rules scoped to the product or to
+    one of those categories (each once; rules for all products are not included)."""
+
+    __slots__ = ("categories", "gift_rules", "product", "promotions")
+
+    def __init__(
+        self,
+        product: Product,
+        categories: tuple[str, ...],
+        promotions: tuple[Promotion, ...],
+        gift_rules: tuple[GiftRule, ...],
+    ) -> None:
+        self.product = product
+        self.categories = categories
+        self.promotions = promotions
+        self.gift_rules = gift_rules
+
+
+def _reached(index: ScopeIndex[Any], product_id: str, categories: tuple[str, ...]) -> tuple[Any, ...]:
+    found = {rule.id: rule for rule in index.by_product.get(product_id) or ()}
+    for category_id in categories:
+        for rule in index.by_category.get(category_id) or ():
+            found[rule.id] = rule
+    return tuple(found.values())
+
+
 class RuleBook:
     """An immutable, indexed set of rules at one `version` (see the module docstring)."""
 
@@ -156,6 +186,7 @@ class RuleBook:
         "_price_lists",
         "_prices",
         "_prices_by_key",
+        "_product_rules",
         "_products",
         "_promotion_index",
         "_promotions",
@@ -168,6 +199,7 @@ class RuleBook:
     _categories: PersistentMap[str, Category]
     _ancestors: dict[str, tuple[str, ...]]
     _products: PersistentMap[str, Product]
+    _product_rules: dict[str, ProductRules]  # filled on first use (see `product_rules`)
     _prices: PersistentMap[str, StandardPrice]
     _prices_by_key: PersistentMap[tuple[str, str], tuple[StandardPrice, ...]]
     _price_lists: PersistentMap[str, PriceList]
@@ -191,6 +223,7 @@ class RuleBook:
         book._categories = PersistentMap.of((c.id, c) for c in rules.categories)
         book._ancestors = _ancestor_chains(book._categories)
         book._products = PersistentMap.of((p.id, p) for p in rules.products)
+        book._product_rules = {}
         book._prices = PersistentMap.of((p.id, p) for p in rules.standard_prices)
         book._prices_by_key = PersistentMap.of(
             (key, tuple(sorted(prices, key=_price_order)))
@@ -236,6 +269,25 @@ class RuleBook:
 
     def product(self, product_id: str) -> Product | None:
         return self._products.get(product_id)
+
+    def product_rules(self, product_id: str) -> ProductRules | None:
+        """The product with its category chain and the rules it reaches (None if unknown); kept
+        in the book after the first call. Dict writes are atomic, so threads may race to fill an
+        entry and both compute the same value."""
+        entry = self._product_rules.get(product_id)
+        if entry is None:
+            product = self._products.get(product_id)
+            if product is None:
+                return None
+            categories = self.ancestors(product.category_id)
+            entry = ProductRules(
+                product,
+                categories,
+                _reached(self._promotion_index, product_id, categories),
+                _reached(self._gift_index, product_id, categories),
+            )
+            self._product_rules[product_id] = entry
+        return entry
 
     def category(self, category_id: str) -> Category | None:
         return self._categories.get(category_id)

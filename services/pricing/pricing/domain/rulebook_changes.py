@@ -2,7 +2,9 @@
 
 Only the index entries the changed rules touch are copied (see `persistent.PersistentMap`); the
 small derived indexes (category ancestor chains, price lists by customer and group) are rebuilt,
-which costs a few hundred entries.
+which costs a few hundred entries. The per-product entries (`RuleBook.product_rules`) are carried
+over except those of changed products and of products a changed promotion or gift rule reaches
+(by product or through a category of their chain); a category change drops them all.
 """
 
 from __future__ import annotations
@@ -13,12 +15,15 @@ from typing import TypeVar, cast
 from chassis.errors import InvalidArgument
 
 from pricing.domain.model import (
+    GiftRule,
     PriceListItem,
+    Promotion,
     StandardPrice,
 )
 from pricing.domain.persistent import PersistentMap
 from pricing.domain.rulebook import (
     RULE_KINDS,
+    ProductRules,
     Rule,
     RuleBook,
     _ancestor_chains,
@@ -57,6 +62,7 @@ def apply_changes(
         kind, key = rule_key(rule)
         changes[kind][key] = rule
     new = book._clone(version)
+    scoped: list[Promotion | GiftRule] = []
     if changes["category"]:
         _, _, new._categories = _diff(book._categories, changes["category"])
         new._ancestors = _ancestor_chains(new._categories)
@@ -76,6 +82,7 @@ def apply_changes(
         new._promotions = promotions
         active = [p for p in new_p if p.active]
         new._promotion_index = book._promotion_index.evolve(old_p, active, promotion_order)
+        scoped += old_p + new_p
     if changes["coupon"]:
         _change_coupons(book, new, changes["coupon"])
     if changes["gift_rule"]:
@@ -83,7 +90,31 @@ def apply_changes(
         new._gift_rules = gifts
         active_g = [g for g in new_g if g.active]
         new._gift_index = book._gift_index.evolve(old_g, active_g, gift_order)
+        scoped += old_g + new_g
+    new._product_rules = (
+        {} if changes["category"] else _carried_over(book._product_rules, set(changes["product"]), scoped)
+    )
     return new
+
+
+def _carried_over(
+    entries: dict[str, ProductRules], products: set[str], scoped: list[Promotion | GiftRule]
+) -> dict[str, ProductRules]:
+    """The old book's per-product entries without those of `products` and of the products the
+    old or new versions of `scoped` rules reach. Other threads may still add entries to the old
+    book's dict: copying a dict is one atomic step, and only the private copy is iterated."""
+    kept = dict(entries)
+    categories: set[str] = set()
+    for rule in scoped:
+        products.update(rule.product_ids)
+        categories.update(rule.category_ids)
+    for product_id in products:
+        kept.pop(product_id, None)
+    if categories:
+        for product_id, entry in list(kept.items()):
+            if not categories.isdisjoint(entry.categories):
+                del kept[product_id]
+    return kept
 
 
 def _change_prices(book: RuleBook, new: RuleBook, changed: dict[str, Rule | None]) -> None:

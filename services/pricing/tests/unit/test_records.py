@@ -28,10 +28,24 @@ CASES = [
     (
         records.line_result,
         LineResult(
-            0, "P1", "EA", D(2), D("10.00"), D("9.00"), SOURCE, D("18.00"), (DISCOUNT,), D("1.50"),
-            D("0.50"), D("16.00"), D("8.0000"), VatClass.STANDARD, D("0.07"), D("1.12"),
+            0,
+            "P1",
+            "EA",
+            D(2),
+            D("10.00"),
+            D("9.00"),
+            SOURCE,
+            D("18.00"),
+            (DISCOUNT,),
+            D("1.50"),
+            D("0.50"),
+            D("16.00"),
+            D("8.0000"),
+            VatClass.STANDARD,
+            D("0.07"),
+            D("1.12"),
         ),
-    ),  # fmt: skip
+    ),
 ]
 
 

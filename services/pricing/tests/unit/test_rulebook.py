@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pricing.domain.evaluator import evaluate
 from pricing.domain.model import (
+    Category,
     ItemKind,
     PriceList,
     PriceListItem,
@@ -28,6 +29,7 @@ D = Decimal
 LIST = PriceList("PL", "group", 1, group_ids=frozenset({"G1"}))
 ITEM = PriceListItem("I1", "PL", 1, ItemKind.FIXED, product_id="P1", fixed_price=D(900))
 PROMO = Promotion("TEN", "10%", 1, RewardKind.PERCENT_OFF, percent=D(10))
+CATEGORIES_SNACK = Category("SNACK", "SNACK", "ขนม", "Snacks", "FOOD")
 
 
 def test_lookups_find_rules_by_id(shop):
@@ -88,6 +90,28 @@ def test_a_deactivated_promotion_leaves_the_index(shop, make_request):
     assert new.promotion("TEN") is not None
 
 
+def test_a_change_reaches_products_the_old_book_had_already_looked_up(shop, make_request):
+    old = shop.add(PROMO).book()
+    request = make_request(("P1", "1"), ("P3", "1"))
+    assert evaluate(old, request, Usage()).applied_promotion_ids == ("TEN",)
+    soda_only = replace(PROMO, category_ids=frozenset({"SODA"}))
+    snacks = Promotion(
+        "SNACKS", "5%", 2, RewardKind.PERCENT_OFF, percent=D(5), category_ids=frozenset({"FOOD"})
+    )
+    new = old.with_changes([soda_only, snacks], [], version=2)
+    lines = evaluate(new, request, Usage()).lines
+    assert [[d.rule_id for d in line.discounts] for line in lines] == [["TEN", "SNACKS"], ["SNACKS"]]
+    moved = new.with_changes([replace(shop.book().product("P1"), category_id="SNACK")], [], version=3)
+    lines = evaluate(moved, request, Usage()).lines
+    assert [[d.rule_id for d in line.discounts] for line in lines] == [["SNACKS"], ["SNACKS"]]
+    regrouped = moved.with_changes([replace(CATEGORIES_SNACK, parent_id=None)], [], version=4)
+    assert evaluate(regrouped, request, Usage()).applied_promotion_ids == ()
+    assert [[d.rule_id for d in line.discounts] for line in evaluate(old, request, Usage()).lines] == [
+        ["TEN"],
+        ["TEN"],
+    ]
+
+
 def test_rules_gives_back_every_current_rule(shop):
     book = shop.add(LIST, ITEM, PROMO).book()
     rules = book.rules()
@@ -131,6 +155,8 @@ def test_a_changed_book_prices_like_a_fresh_build_of_the_same_rules(seed):
     late = [r for r, first in zip(everything, early, strict=True) if not first]
     start = RuleBook.build(Rules(), 0).with_changes(kept, [], version=1)
     removed = {rule_key(r) for r in rng.sample(kept, 40)}
+    for n in range(3):  # fills the start book's per-product entries, which the change carries over
+        _outcome(start, sample_request(SMALL, lines=8, seed=seed + n))
     changed = start.with_changes(late, sorted(removed), version=2)
     final = [r for r, first in zip(everything, early, strict=True) if not first or rule_key(r) not in removed]
     fresh = RuleBook.build(_rules_of(final), 2)
