@@ -1,0 +1,282 @@
+"""The sales chain through the gateway with the real platform processes (contacts, pricing,
+approvals, sales-docs, the mail sink, nats-server): a quotation priced by pricing with VAT on the
+document total, approved at once when no policy matches, then sent, accepted, ordered, a deposit,
+a tax invoice deducting it and a receipt with 3 % withholding tax, which fill the customer's
+purchase history in contacts; the quotation PDF with its number and Buddhist-era year.
+
+Issue 6's story with a real quotation: a rep submits a 25 % discount → the policy asks the rep's
+manager → the manager follows the approve link from the mail → the quotation is approved and the
+rep gets the result; and a rejection whose reason reaches the quotation and the rep."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import io
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+import requests
+from crm.identity.v1 import identity_pb2 as identity
+from pypdf import PdfReader
+
+from crm_platform.processes import Platform
+
+from .conftest import PASSWORD, Client, customer_body, eventually, login
+from .stream import read_stream
+from .test_approvals import LINK, mail_to, text_of
+
+
+@dataclass
+class Sales:
+    admin: Client
+    manager: Client
+    rep: Client
+    accountant: Client
+    customer: dict[str, Any]
+    product: dict[str, Any]
+
+
+def _ok(response: requests.Response, status: int = 200) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    return dict(response.json())
+
+
+def _created(response: requests.Response) -> dict[str, Any]:
+    return _ok(response, 201)
+
+
+def _key() -> dict[str, str]:
+    return {"Idempotency-Key": str(uuid.uuid4())}
+
+
+def _amount(money: dict[str, Any]) -> Decimal:
+    return Decimal(money["amount"])
+
+
+@pytest.fixture(scope="module")
+def team(platform: Platform) -> Sales:
+    """A manager, a rep reporting to them, an accountant; the policy "discount ≥ 20 % → the
+    requester's manager"; a customer owned by the rep; a product priced 1,000.07 THB."""
+    admin = login(platform.gateway_url, platform.admin_email, platform.admin_password)
+    tag = uuid.uuid4().hex[:6]
+    group = _created(admin.post("/teams", {"name": f"Sales {tag}"}))
+
+    def user(name: str, roles: list[str], manager_id: str | None = None) -> Client:
+        body = {
+            "email": f"{name}.{tag}@example.co.th",
+            "display_name": name,
+            "password": PASSWORD,
+            "roles": roles,
+            "team_ids": [group["id"]],
+            "language": "th",
+            "manager_id": manager_id,
+        }
+        _created(admin.post("/users", body))
+        return login(platform.gateway_url, str(body["email"]), PASSWORD)
+
+    manager = user("salesmanager", ["sales_manager"])
+    rep = user("salesrep", ["sales_rep"], manager.user["id"])
+    accountant = user("accountant", ["accountant"])
+    policy = {
+        "request_type": "quotation",
+        "name": f"sales discount 20% {tag}",
+        "priority": 20,
+        "conditions": {"min_discount_percent": "20"},
+        "steps": [{"name": "manager", "approver_kind": "manager", "manager_levels": 1, "mode": "any"}],
+    }
+    _created(admin.post("/approval-policies", policy, headers=_key()))
+    customer = _created(admin.post("/customers", customer_body(rep), headers=_key()))
+    product = _created(
+        admin.post("/products", {"sku": f"PUMP-{tag}", "name_th": "ปั๊มน้ำ 1 แรงม้า", "base_unit": "EA"})
+    )
+    price = {"product_id": product["id"], "amount": {"amount": "1000.07", "currency": "THB"}}
+    _created(admin.post("/standard-prices", price))
+
+    def rep_known() -> None:  # approvals meets a rep whose manager it knows
+        events = read_stream(platform.nats_url, "crm.identity.user.created")
+        assert any(identity.UserCreated.FromString(e.data).user.id == rep.user["id"] for e in events)
+
+    eventually(rep_known, timeout=30)
+    return Sales(admin, manager, rep, accountant, customer, product)
+
+
+def _quotation(team: Sales, discount: str | None = None) -> dict[str, Any]:
+    lines: list[dict[str, Any]] = [
+        {"product_id": team.product["id"], "quantity": "1"},
+        {"product_id": team.product["id"], "quantity": "1"},
+    ]
+    if discount is not None:
+        lines = [
+            {
+                "product_id": team.product["id"],
+                "quantity": "10",
+                "discount": {"amount": discount, "currency": "THB"},
+            }
+        ]
+    body = {"customer_id": team.customer["id"], "lines": lines, "payment_terms": "เครดิต 30 วัน"}
+    return _created(team.rep.post("/quotations", body, headers=_key()))
+
+
+def _mail(platform: Platform, address: str, *subject_parts: str) -> EmailMessage:
+    """The mail to `address` whose subject holds every part (polled from the mail sink)."""
+
+    def find() -> EmailMessage:
+        for path in sorted(platform.mail_dir.glob("*.eml")):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            subject = str(message["Subject"])
+            if address in str(message["To"]) and all(part in subject for part in subject_parts):
+                assert isinstance(message, EmailMessage)
+                return message
+        raise AssertionError(f"no mail to {address} about {subject_parts}")
+
+    return eventually(find, timeout=30)
+
+
+def _status(client: Client, quotation_id: str, status: str) -> dict[str, Any]:
+    def reached() -> dict[str, Any]:
+        found = _ok(client.get(f"/quotations/{quotation_id}"))
+        assert found["status"] == status, found["status"]
+        return found
+
+    return eventually(reached, timeout=30)
+
+
+def test_quotation_to_receipt_fills_the_purchase_history(platform: Platform, team: Sales) -> None:
+    draft = _quotation(team)
+    totals = draft["totals"]
+    # VAT on the document total: 7 % of 2,000.14 is 140.01 (per line it would be 70.00 + 70.00).
+    assert (_amount(totals["pre_vat_total"]), _amount(totals["vat"])) == (
+        Decimal("2000.14"),
+        Decimal("140.01"),
+    )
+    assert _amount(totals["grand_total"]) == Decimal("2140.15")
+    assert [_amount(line["priced_net"]) for line in draft["lines"]] == [Decimal("1000.07")] * 2
+    assert draft["customer"]["tax_id"] == team.customer["tax_id"]
+
+    submitted = _ok(team.rep.post(f"/quotations/{draft['id']}/submit", {}))
+    assert submitted["number"].startswith("QT")
+    _status(team.rep, draft["id"], "approved")  # no policy asks for a 0 % discount
+    sent = _ok(team.rep.post(f"/quotations/{draft['id']}/send", {}))
+    assert sent["quotation"]["status"] == "sent"
+    mail_to(platform, team.customer["email"], submitted["number"])
+    _ok(team.rep.post(f"/quotations/{draft['id']}/accept", {}))
+
+    order = _created(team.rep.post("/sale-orders", {"quotation_id": draft["id"]}, headers=_key()))
+    order = _ok(team.rep.post(f"/sale-orders/{order['id']}/confirm", {}))
+    assert order["status"] == "confirmed"
+    deposit_body = {
+        "sale_order_id": order["id"],
+        "amount": {"amount": "1070.00", "currency": "THB"},
+        "payment": {"method": "transfer"},
+    }
+    refused = team.rep.post("/deposits", deposit_body, headers=_key())
+    assert refused.status_code == 403, refused.text
+    deposit = _created(team.accountant.post("/deposits", deposit_body, headers=_key()))
+    assert (_amount(deposit["base"]), _amount(deposit["vat"])) == (Decimal("1000.00"), Decimal("70.00"))
+
+    invoice = _created(
+        team.accountant.post(
+            "/invoices",
+            {"sale_order_id": order["id"], "deposit_deductions": [{"deposit_id": deposit["id"]}]},
+            headers=_key(),
+        )
+    )
+    assert invoice["number"].startswith("INV")
+    assert _amount(invoice["totals"]["pre_vat_total"]) == Decimal("1000.14")
+    assert _amount(invoice["totals"]["vat"]) == Decimal("70.01")
+    assert _amount(invoice["totals"]["grand_total"]) == Decimal("1070.15")
+
+    too_much = {
+        "customer_id": team.customer["id"],
+        "allocations": [{"invoice_id": invoice["id"], "amount": {"amount": "2000.00", "currency": "THB"}}],
+    }
+    problem = team.accountant.post("/receipts", too_much, headers=_key())
+    assert problem.status_code == 422
+    assert "allocations[0].amount" in [e["field"] for e in problem.json()["errors"]]
+    receipt = _created(
+        team.accountant.post(
+            "/receipts",
+            {
+                "customer_id": team.customer["id"],
+                "payment": {"method": "transfer", "reference": "KBANK-0001"},
+                "allocations": [
+                    {"invoice_id": invoice["id"], "amount": {"amount": "1070.15", "currency": "THB"}}
+                ],
+                "withholding_tax_rate": "3",
+                "withholding_tax_certificate": "50TAWI-0001",
+            },
+            headers=_key(),
+        )
+    )
+    # 3 % of the pre-VAT 1,000.14 is 30.00; the customer transfers the rest.
+    assert (_amount(receipt["withholding_tax"]), _amount(receipt["received"])) == (
+        Decimal("30.00"),
+        Decimal("1040.15"),
+    )
+    paid = _ok(team.accountant.get(f"/invoices/{invoice['id']}"))["tax_invoice"]
+    assert (paid["payment_status"], _amount(paid["outstanding"])) == ("paid", Decimal("0"))
+
+    def history_filled() -> dict[str, Any]:
+        history = _ok(team.admin.get(f"/customers/{team.customer['id']}/purchase-history"))
+        assert {e["number"] for e in history["entries"]} >= {invoice["number"], receipt["number"]}, history
+        return history
+
+    history = eventually(history_filled, timeout=30)
+    assert _amount(history["total_invoiced"]) == Decimal("1070.15")
+
+    pdf = requests.get(
+        f"{platform.gateway_url}/api/v1/quotations/{draft['id']}.pdf",
+        headers={"Authorization": f"Bearer {team.rep.token}"},
+        timeout=30,
+    )
+    assert (pdf.status_code, pdf.headers["Content-Type"]) == (200, "application/pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert submitted["number"] in text
+    assert str(dt.date.fromisoformat(submitted["issue_date"]).year + 543) in text
+
+
+def test_a_25_percent_discount_is_approved_by_the_manager_through_the_mail_link(
+    platform: Platform, team: Sales
+) -> None:
+    draft = _quotation(team, discount="2500.18")  # 25 % of 10 × 1,000.07
+    submitted = _ok(team.rep.post(f"/quotations/{draft['id']}/submit", {}))
+    number = submitted["number"]
+    assert submitted["status"] == "submitted"
+    mail = mail_to(platform, team.manager.user["email"], number)
+    approve_url, _reject_url = LINK.findall(text_of(mail))
+    assert _ok(team.rep.get(f"/quotations/{draft['id']}"))["status"] == "submitted"
+    done = requests.post(approve_url, data={"reason": ""}, timeout=15)
+    assert done.status_code == 200, done.text
+    approved = _status(team.rep, draft["id"], "approved")
+    assert approved["number"] == number
+    result = _mail(platform, team.rep.user["email"], number, "อนุมัติแล้ว")
+    assert number in text_of(result)
+
+
+def test_a_rejection_reaches_the_quotation_and_the_rep_with_its_reason(
+    platform: Platform, team: Sales
+) -> None:
+    draft = _quotation(team, discount="3000.00")
+    number = _ok(team.rep.post(f"/quotations/{draft['id']}/submit", {}))["number"]
+
+    def pending() -> dict[str, Any]:
+        found = [
+            r for r in team.manager.get("/approvals").json()["requests"] if number in r["snapshot"]["title"]
+        ]
+        assert found
+        return dict(found[0])
+
+    request = eventually(pending, timeout=30)
+    rejected = team.manager.post(f"/approvals/{request['id']}/reject", {"reason": "ส่วนลดเกินนโยบาย"})
+    assert rejected.status_code == 200, rejected.text
+    quotation = _status(team.rep, draft["id"], "rejected")
+    assert quotation["decision_reason"] == "ส่วนลดเกินนโยบาย"
+    assert "ส่วนลดเกินนโยบาย" in text_of(_mail(platform, team.rep.user["email"], number, "ไม่อนุมัติ"))
+    resubmit = team.rep.post(f"/quotations/{draft['id']}/accept", {})
+    assert resubmit.status_code == 409, resubmit.text
