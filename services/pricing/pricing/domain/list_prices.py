@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from chassis.errors import ViolationCollector
-from chassis.money import THAI_VAT_RATE, round_satang
+from chassis.money import CENT, THAI_VAT_RATE
 
 from pricing.domain.lines import WorkLine
 from pricing.domain.model import (
@@ -68,14 +68,14 @@ def convert_mode(amount: Decimal, vat_class: VatClass, from_inclusive: bool, to_
     if from_inclusive == to_inclusive or vat_class is not VatClass.STANDARD:
         return amount
     if to_inclusive:
-        return round_satang(amount * VAT_FACTOR)
-    return round_satang(amount / VAT_FACTOR)
+        return (amount * VAT_FACTOR).quantize(CENT, ROUND_HALF_UP)
+    return (amount / VAT_FACTOR).quantize(CENT, ROUND_HALF_UP)
 
 
-@dataclass(frozen=True, slots=True)
-class Priced:
+class Priced(NamedTuple):
     """A list's price for a line: the unit price (exact gross / quantity for graduated tiers),
-    the gross amount of the line and the item that priced it."""
+    the gross amount of the line and the item that priced it. (A named tuple: one is made per
+    line and per chained list, and a frozen dataclass's `__init__` costs several times more.)"""
 
     unit_price: Decimal
     gross: Decimal
@@ -106,7 +106,7 @@ class StandardPrices:
         elif line.unit != line.product.base_unit:
             base = self._valid(line.product.id, line.product.base_unit)
             if base is not None:
-                result = (round_satang(base.amount * line.factor), base)
+                result = ((base.amount * line.factor).quantize(CENT, ROUND_HALF_UP), base)
         self._cache[key] = result
         return result
 
@@ -168,7 +168,9 @@ class ListPricer:
         if standard is None:
             return None
         unit_price = convert_mode(standard[0], line.product.vat_class, False, price_list.vat_inclusive)
-        return Priced(unit_price, round_satang(unit_price * line.quantity), None, standard[1])
+        return Priced(
+            unit_price, (unit_price * line.quantity).quantize(CENT, ROUND_HALF_UP), None, standard[1]
+        )
 
     def _base(self, price_list: PriceList, item: PriceListItem, line: WorkLine, depth: int) -> Decimal | None:
         """The per-line-unit base of a PERCENT or FORMULA item, in `price_list`'s mode."""
@@ -210,15 +212,17 @@ class ListPricer:
             unit_price = _formula(item, base or ZERO, line, price_list.vat_inclusive)
             if unit_price is None:
                 return None
-            return Priced(unit_price, round_satang(unit_price * line.quantity), item)
+            return Priced(unit_price, (unit_price * line.quantity).quantize(CENT, ROUND_HALF_UP), item)
         if item.tiers:
             return _tiered(item, base, line, measured, per_line_unit)
         if item.kind is ItemKind.FIXED:
-            unit_price = round_satang((item.fixed_price or ZERO) * per_line_unit)
+            unit_price = ((item.fixed_price or ZERO) * per_line_unit).quantize(CENT, ROUND_HALF_UP)
         else:
-            unit_price = round_satang((base or ZERO) * (1 - (item.percent or ZERO) / HUNDRED))
+            unit_price = ((base or ZERO) * (1 - (item.percent or ZERO) / HUNDRED)).quantize(
+                CENT, ROUND_HALF_UP
+            )
         unit_price = max(unit_price, ZERO)
-        return Priced(unit_price, round_satang(unit_price * line.quantity), item)
+        return Priced(unit_price, (unit_price * line.quantity).quantize(CENT, ROUND_HALF_UP), item)
 
 
 def _formula(item: PriceListItem, base: Decimal, line: WorkLine, inclusive: bool) -> Decimal | None:
@@ -236,7 +240,7 @@ def _formula(item: PriceListItem, base: Decimal, line: WorkLine, inclusive: bool
             price = max(price, cost + item.min_margin)
         if item.max_margin is not None:
             price = min(price, cost + item.max_margin)
-    return max(round_satang(price), ZERO)
+    return max(price.quantize(CENT, ROUND_HALF_UP), ZERO)
 
 
 def _tier_price(item: PriceListItem, tier: Tier, base: Decimal | None, per_line_unit: Decimal) -> Decimal:
@@ -259,8 +263,11 @@ def _tiered(
         for tier in tiers:
             if tier.min_quantity <= measured:
                 reached = tier
-        unit_price = max(round_satang(_tier_price(item, reached, base, per_line_unit) * per_line_unit), ZERO)
-        return Priced(unit_price, round_satang(unit_price * line.quantity), item)
+        unit_price = max(
+            (_tier_price(item, reached, base, per_line_unit) * per_line_unit).quantize(CENT, ROUND_HALF_UP),
+            ZERO,
+        )
+        return Priced(unit_price, (unit_price * line.quantity).quantize(CENT, ROUND_HALF_UP), item)
     total = ZERO
     for position, tier in enumerate(tiers):
         start = ZERO if position == 0 else tier.min_quantity - 1
@@ -269,7 +276,7 @@ def _tiered(
             break
         count = measured - start if end is None else min(measured, end) - start
         total += count * max(_tier_price(item, tier, base, per_line_unit), ZERO)
-    gross = round_satang(total)
+    gross = total.quantize(CENT, ROUND_HALF_UP)
     return Priced(gross / line.quantity, gross, item)
 
 
@@ -293,7 +300,9 @@ def price_lines(
             if found[1].currency != currency and wrong_currency is None:
                 wrong_currency = found[1]  # only a standard price that prices the line must match
             unit_price = convert_mode(found[0], line.product.vat_class, False, inclusive)
-            priced = Priced(unit_price, round_satang(unit_price * line.quantity), None, found[1])
+            priced = Priced(
+                unit_price, (unit_price * line.quantity).quantize(CENT, ROUND_HALF_UP), None, found[1]
+            )
         if priced is None:
             violations.add(f"lines[{line.index}].product_id", f"no price on {day}")
             continue
@@ -302,7 +311,7 @@ def price_lines(
         else:
             standard_id = priced.standard_price.id if priced.standard_price is not None else None
             line.source = price_source(PriceSourceKind.STANDARD_PRICE, None, None, standard_id)
-        rounded = round_satang(priced.unit_price)
+        rounded = priced.unit_price.quantize(CENT, ROUND_HALF_UP)
         line.list_unit_price = (
             rounded
             if rounded == priced.unit_price

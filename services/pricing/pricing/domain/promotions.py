@@ -22,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from chassis.money import CENT, round_satang
+from chassis.money import CENT
 
 from pricing.domain import explain
 from pricing.domain.lines import WorkLine
@@ -107,13 +107,18 @@ def collect(lines: list[WorkLine], everywhere: tuple[Promotion, ...], context: C
 def admit(candidate: Candidate, context: Context) -> bool:
     """The door checks: period, customer scope, coupon, usage limits."""
     promotion = candidate.promotion
-    if not promotion.period.contains(context.day):
-        candidate.reject(Reason.OUTSIDE_DATES, explain.period_reason(promotion.period, context.day))
+    period = promotion.period
+    day = context.day
+    if (period.valid_from is not None and day < period.valid_from) or (
+        period.valid_to is not None and period.valid_to < day
+    ):
+        candidate.reject(Reason.OUTSIDE_DATES, explain.period_reason(period, day))
         return False
-    outside = explain.not_in_scope(promotion.customer_ids, promotion.group_ids, context.customer)
-    if outside is not None:
-        candidate.reject(Reason.NOT_CUSTOMER, outside)
-        return False
+    if promotion.customer_ids or promotion.group_ids:
+        outside = explain.not_in_scope(promotion.customer_ids, promotion.group_ids, context.customer)
+        if outside is not None:
+            candidate.reject(Reason.NOT_CUSTOMER, outside)
+            return False
     if promotion.coupon_required and promotion.id not in context.unlocked:
         candidate.reject(Reason.COUPON_REQUIRED, explain.REASON_TEXT[Reason.COUPON_REQUIRED])
         return False
@@ -177,13 +182,13 @@ def line_reward(promotion: Promotion, lines: list[WorkLine], amounts: list[Decim
     if reward is RewardKind.AMOUNT_OFF:
         off = promotion.amount or ZERO
         return [
-            max(round_satang(amount - off * line.quantity), ZERO)
+            max((amount - off * line.quantity).quantize(CENT, ROUND_HALF_UP), ZERO)
             for line, amount in zip(lines, amounts, strict=True)
         ]
     if reward is RewardKind.FIXED_PRICE:
         price = promotion.amount or ZERO
         return [
-            min(amount, max(round_satang(price * line.quantity), ZERO))
+            min(amount, max((price * line.quantity).quantize(CENT, ROUND_HALF_UP), ZERO))
             for line, amount in zip(lines, amounts, strict=True)
         ]
     if reward is RewardKind.BUY_X_GET_Y:
@@ -210,7 +215,7 @@ def _buy_x_get_y(promotion: Promotion, lines: list[WorkLine], amounts: list[Deci
         taken = min(free, line.base_quantity)
         free -= taken
         off = amounts[position] * taken / line.base_quantity * share
-        result[position] = max(round_satang(amounts[position] - off), ZERO)
+        result[position] = max((amounts[position] - off).quantize(CENT, ROUND_HALF_UP), ZERO)
     return result
 
 
@@ -219,12 +224,12 @@ def order_benefit(promotion: Promotion, base: Decimal) -> Decimal:
     if base <= 0:
         return ZERO
     if promotion.reward is RewardKind.ORDER_PERCENT:
-        discount = round_satang(base * (promotion.percent or ZERO) / HUNDRED)
+        discount = (base * (promotion.percent or ZERO) / HUNDRED).quantize(CENT, ROUND_HALF_UP)
         if promotion.cap is not None:
             discount = min(discount, promotion.cap)
     else:
         discount = promotion.amount or ZERO
-    return max(min(round_satang(discount), base), ZERO)
+    return max(min(discount.quantize(CENT, ROUND_HALF_UP), base), ZERO)
 
 
 def standalone_benefit(candidate: Candidate) -> Decimal:
