@@ -4,42 +4,17 @@ ordered, a deposit, an invoice deducting it and a receipt with withholding tax."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import grpc
-from contacts.testing import REP as CONTACTS_REP
-from contacts.testing import ContactsUnderTest, rpc_failure, tax_id
+from contacts.testing import rpc_failure
 from crm.common.v1 import money_pb2
-from crm.contacts.v1 import contacts_service_pb2 as cpb
-from crm.contacts.v1 import resources_pb2 as cres
 from crm.sales.v1 import resources_pb2 as res
 from crm.sales.v1 import sales_service_pb2 as pb
-from pricing.testing import PricingUnderTest, create, thb
 from sales_docs.application.quotations import decide
 from sales_docs.testing import ACCOUNTANT, OTHER_REP, REP, SalesDocsUnderTest
-
-
-def _customer(contacts: ContactsUnderTest) -> cres.Customer:
-    customer = cres.Customer(
-        kind=cres.CUSTOMER_KIND_JURISTIC,
-        name="บริษัท เชียงใหม่เทรดดิ้ง จำกัด",
-        tax_id=tax_id("010556012345"),
-        branch_code="00000",
-        email="buyer@cm-trading.example",
-        addresses=[
-            cres.Address(
-                kind=cres.ADDRESS_KIND_BILLING,
-                house_no="12 ถนนนิมมานเหมินท์",
-                sub_district="สุเทพ",
-                district="เมืองเชียงใหม่",
-                province="เชียงใหม่",
-                postcode="50200",
-            )
-        ],
-    )
-    return contacts.call(
-        "CreateCustomer", cpb.CreateCustomerRequest(customer=customer), CONTACTS_REP
-    ).customer
 
 
 def _thb(amount: str) -> money_pb2.Money:
@@ -47,11 +22,10 @@ def _thb(amount: str) -> money_pb2.Money:
 
 
 def test_quotation_to_receipt_through_pricing_and_contacts(
-    sales: SalesDocsUnderTest, pricing: PricingUnderTest, contacts: ContactsUnderTest
+    sales: SalesDocsUnderTest, new_customer: Callable[..., Any], new_product: Callable[..., Any]
 ) -> None:
-    customer = _customer(contacts)
-    product = create(pricing, "product", sku="PVC-100", name_th="ท่อ PVC 4 นิ้ว", base_unit="EA", cost="60")
-    create(pricing, "standard_price", product_id=product.id, unit="EA", amount=thb("100.00"))
+    customer = new_customer()
+    product = new_product("100.00")
 
     line = res.DocumentLine(product_id=product.id, description="ท่อ PVC 4 นิ้ว", quantity="10")
     draft = sales.call(
@@ -155,9 +129,9 @@ def test_quotation_to_receipt_through_pricing_and_contacts(
 
 
 def test_bad_lines_name_the_field_and_write_nothing(
-    sales: SalesDocsUnderTest, pricing: PricingUnderTest, contacts: ContactsUnderTest
+    sales: SalesDocsUnderTest, new_customer: Callable[..., Any]
 ) -> None:
-    customer = _customer(contacts)
+    customer = new_customer()
     bad = pb.CreateQuotationRequest(
         customer_id=customer.id,
         lines=[res.DocumentLine(description="งานติดตั้ง", quantity="0", unit_price=_thb("5"))],
@@ -170,9 +144,9 @@ def test_bad_lines_name_the_field_and_write_nothing(
 
 
 def test_a_rep_cannot_read_another_reps_quotation(
-    sales: SalesDocsUnderTest, pricing: PricingUnderTest, contacts: ContactsUnderTest
+    sales: SalesDocsUnderTest, new_customer: Callable[..., Any]
 ) -> None:
-    customer = _customer(contacts)
+    customer = new_customer()
     line = res.DocumentLine(description="ค่าบริการ", quantity="1", unit_price=_thb("1000"))
     draft = sales.call(
         "CreateQuotation", pb.CreateQuotationRequest(customer_id=customer.id, lines=[line]), REP
