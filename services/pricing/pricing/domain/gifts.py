@@ -52,10 +52,9 @@ def collect_gifts(lines: list[WorkLine], everywhere: tuple[GiftRule, ...]) -> li
 def _gift_count(candidate: GiftCandidate, total_net: Decimal) -> Decimal:
     """The number of gifts; on zero, the candidate carries the reason."""
     rule = candidate.rule
-    benefit = explain.gift_text(rule)
     if rule.min_order_amount is not None and total_net < rule.min_order_amount:
         candidate.reason = Reason.MIN_AMOUNT_NOT_MET
-        candidate.message = explain.missing_amount(rule.min_order_amount - total_net, benefit)
+        candidate.message = explain.missing_amount(rule.min_order_amount - total_net, explain.gift_text(rule))
         return ZERO
     if candidate.order_amount_rule and rule.min_order_amount is not None:
         return rule.gift_quantity
@@ -63,7 +62,7 @@ def _gift_count(candidate: GiftCandidate, total_net: Decimal) -> Decimal:
     needed = rule.buy_quantity
     if needed <= 0 or quantity < needed:
         candidate.reason = Reason.MIN_QUANTITY_NOT_MET
-        candidate.message = explain.missing_quantity(needed - quantity, benefit)
+        candidate.message = explain.missing_quantity(needed - quantity, explain.gift_text(rule))
         return ZERO
     if rule.recursive:
         return (quantity / needed).to_integral_value(rounding=ROUND_FLOOR) * rule.gift_quantity

@@ -289,9 +289,10 @@ def apply_line_rewards(candidates: list[Candidate], context: Context) -> None:
             continue
         before = [line.amount for line in allowed]
         after = line_reward(promotion, allowed, before)
-        description = f"{promotion.name}: {benefit(context, promotion)}"
+        description = ""  # built for the first line the reward lowers
         for line, old, new in zip(allowed, before, after, strict=True):
             if new < old:
+                description = description or f"{promotion.name}: {benefit(context, promotion)}"
                 line.discounts.append(discount(promotion.id, promotion.reward.value, description, old - new))
                 line.amount = new
                 candidate.benefit += old - new
