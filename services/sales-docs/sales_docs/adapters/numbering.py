@@ -1,8 +1,8 @@
 """Gapless document numbers from counter rows (DESIGN §9 Numbering).
 
-A number is taken inside the document's own transaction: the counter row is created when
-missing (`INSERT … ON CONFLICT DO NOTHING`, safe when two transactions race to create it), then
-`UPDATE counters SET next = next + 1 … RETURNING` locks the row until the transaction ends. A
+A number is taken inside the document's own transaction by one upsert: the counter row is
+created when missing, else `next = next + 1` (`INSERT … ON CONFLICT DO UPDATE … RETURNING`),
+which locks the row until the transaction ends. A
 concurrent creator waits for the lock and sees the committed value; a rolled-back transaction
 gives its number back. SQLite runs every writer under BEGIN IMMEDIATE (chassis Database), so
 the same statements are serialised there. PostgreSQL sequences are never used: they leave gaps.
@@ -23,20 +23,19 @@ from sales_docs.domain.parties import HEAD_OFFICE
 
 
 def next_sequence(session: Session, key: CounterKey) -> int:
-    """The next sequence of counter `key` (1 for the first), held until the transaction ends."""
-    values = {"document_type": key.document_type.value, "year": key.year, "branch": key.branch, "next": 1}
+    """The next sequence of counter `key` (1 for the first), held until the transaction ends.
+
+    One statement, one round trip: `INSERT … ON CONFLICT DO UPDATE SET next = next + 1
+    RETURNING next` creates the row for the first number (racing creators of it wait on the
+    primary key and then update) and otherwise takes and locks it like `UPDATE … RETURNING`."""
+    values = {"document_type": key.document_type.value, "year": key.year, "branch": key.branch, "next": 2}
     dialect = session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(counters)
-    session.execute(insert.values(values).on_conflict_do_nothing())
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(counters).values(values)
     taken = session.execute(
-        sa.update(counters)
-        .where(
-            counters.c.document_type == key.document_type.value,
-            counters.c.year == key.year,
-            counters.c.branch == key.branch,
-        )
-        .values(next=counters.c.next + 1)
-        .returning(counters.c.next)
+        insert.on_conflict_do_update(
+            index_elements=[counters.c.document_type, counters.c.year, counters.c.branch],
+            set_={"next": counters.c.next + 1},
+        ).returning(counters.c.next)
     ).scalar_one()
     return int(taken) - 1
 
