@@ -22,12 +22,13 @@ from pathlib import Path
 
 from crm_platform.bench import events, grpc_methods, http_api
 from crm_platform.bench import pricing as pricing_bench
+from crm_platform.bench import sales_docs as sales_bench
 from crm_platform.bench.load import LoadGenerator, LoadSettings
 from crm_platform.bench.platform_run import running_platform
 from crm_platform.bench.report import Figure, markdown, save
 from crm_platform.processes import ROOT
 
-SECTIONS = ("events", "grpc", "http", "pricing")
+SECTIONS = ("events", "grpc", "http", "pricing", "sales")
 
 
 def _settings(quick: bool) -> tuple[events.EventSettings, grpc_methods.GrpcSettings, LoadSettings]:
@@ -116,6 +117,14 @@ def main(argv: list[str] | None = None) -> int:
         figures += _section(
             "4. pricing (Evaluate in process, over gRPC, vs a naive evaluator; memory)",
             lambda: pricing_bench.run(pricing_settings, emit),
+            failures,
+        )
+
+    if "sales" in chosen:
+        sales_settings = sales_bench.QUICK if args.quick else sales_bench.SalesBenchSettings()
+        figures += _section(
+            "5. sales (numbering under 32 creators on PostgreSQL; a 50-line quotation via the gateway)",
+            lambda: sales_bench.run(sales_settings, emit),
             failures,
         )
 
