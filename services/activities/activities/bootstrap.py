@@ -81,6 +81,8 @@ def policy_of(settings: ActivitiesSettings) -> Policy:
         feed_days_back=settings.feed_days_back,
         feed_days_ahead=settings.feed_days_ahead,
         public_base_url=settings.public_base_url,
+        date_mail_horizon=dt.timedelta(hours=settings.date_mail_horizon_hours),
+        date_mail_grace=dt.timedelta(hours=settings.date_mail_grace_hours),
     )
 
 
@@ -110,6 +112,7 @@ def build_activities(settings: ActivitiesSettings, *, database: Database | None 
             poll_seconds=settings.reminder_poll_seconds,
             batch_size=settings.reminder_batch_size,
             top_up_seconds=settings.reminder_top_up_seconds,
+            date_mail_plan_seconds=settings.date_mail_plan_seconds,
         ),
         dispatcher=MailDispatcher(db, mail_tables, settings, service=settings.service_name),
     )

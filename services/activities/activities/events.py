@@ -5,7 +5,10 @@ Published (crm.activities.<aggregate>.<event>, payloads from crm/activities/v1/e
 activity.created/updated/completed/cancelled, checkin.recorded.
 Consumed (durable "activities"):
 - crm.contacts.lead.created/updated, customer.created/updated/merged,
-  contact_person.created/updated: name snapshots of linked records (and contact e-mails);
+  contact_person.created/updated: name snapshots of linked records (and contact e-mails),
+  contact birthdays, customer anniversaries and contacts' marketing consent (date mail);
+- crm.servicedesk.contract.*: not yet (no contract events exist); `record_contract_end` in
+  application/date_mail.py is the hook their handler calls;
 - crm.identity.user.created/updated/deactivated: users' names, e-mails and languages.
 Each handler drops a stale update by the version the event carries.
 """
@@ -23,8 +26,11 @@ from sqlalchemy.orm import Session
 
 from activities import translation as tr
 from activities.adapters.directory import User
+from activities.application.consent import apply_contacts_consent
 from activities.application.context import ActivitiesContext, EventRecorder, utc_now
+from activities.application.date_mail import record_date
 from activities.domain import events as de
+from activities.domain.date_mail import DateField
 from activities.domain.model import LinkKind
 
 DURABLE = "activities"
@@ -89,10 +95,13 @@ def outbox_recorder(tables: EventTables) -> EventRecorder:
 
 def _rename(
     ctx: ActivitiesContext, session: Session, kind: LinkKind, ref_id: str, name: str, email: str, version: int
-) -> None:
+) -> bool:
+    """False when the event is stale (then nothing else it carries is applied either)."""
     uow = ctx.within(session)
     if uow.directory.upsert_party(kind.value, ref_id, name, email, version):
         uow.activities.rename_links(kind, ref_id, name)
+        return True
+    return False
 
 
 def _lead_name(lead: Any) -> str:
@@ -110,7 +119,11 @@ def contact_handlers(ctx: ActivitiesContext) -> list[Handler]:
 
     def on_customer(session: Session, envelope: Envelope[Any]) -> None:
         c = envelope.message.customer
-        _rename(ctx, session, LinkKind.CUSTOMER, c.id, c.name, c.email, c.audit.version)
+        if _rename(ctx, session, LinkKind.CUSTOMER, c.id, c.name, c.email, c.audit.version):
+            uow = ctx.within(session)
+            record_date(
+                uow, DateField.ANNIVERSARY, c.id, ("customer", c.id), c.anniversary_date, c.audit.version
+            )
 
     def on_merged(session: Session, envelope: Envelope[Any]) -> None:
         survivor = envelope.message.survivor
@@ -130,7 +143,10 @@ def contact_handlers(ctx: ActivitiesContext) -> list[Handler]:
 
     def on_contact(session: Session, envelope: Envelope[Any]) -> None:
         p = envelope.message.contact_person
-        _rename(ctx, session, LinkKind.CONTACT, p.id, _person_name(p), p.email, p.audit.version)
+        if _rename(ctx, session, LinkKind.CONTACT, p.id, _person_name(p), p.email, p.audit.version):
+            uow = ctx.within(session)
+            record_date(uow, DateField.BIRTHDAY, p.id, ("contact", p.id), p.birthday, p.audit.version)
+            apply_contacts_consent(ctx, uow, "contact", p.id, p.marketing_consent, envelope.event_id)
 
     return [
         Handler("crm.contacts.lead.created", contacts.LeadCreated, on_lead),

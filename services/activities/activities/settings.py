@@ -37,5 +37,10 @@ class ActivitiesSettings(ServiceSettings, MailSettings):
     # iCalendar feeds cover this many days back and ahead.
     feed_days_back: int = Field(default=30, ge=0)
     feed_days_ahead: int = Field(default=180, ge=1)
+    # Date-based customer mail: planned this many hours ahead every DATE_MAIL_PLAN_SECONDS;
+    # a send more than DATE_MAIL_GRACE_HOURS late (after an outage) is skipped.
+    date_mail_horizon_hours: int = Field(default=48, ge=1, le=24 * 31)
+    date_mail_grace_hours: int = Field(default=12, ge=0, le=24 * 7)
+    date_mail_plan_seconds: float = Field(default=60.0, gt=0)
     # The gateway's public address, for feed URLs and links in reminder mail.
     public_base_url: str = "http://127.0.0.1:8080"

@@ -40,7 +40,7 @@ def stamp(value: dt.datetime) -> Timestamp:
 @dataclass
 class ActivitiesUnderTest:
     service: ActivitiesService
-    runtime: ServiceRuntime
+    runtime: ServiceRuntime | None
     channel: grpc.Channel
     stub: pb_grpc.ActivitiesServiceStub
     stopped: bool = False
@@ -88,9 +88,14 @@ def settings_for(
     )
 
 
-def start_activities(settings: ActivitiesSettings) -> ActivitiesUnderTest:
+def start_activities(settings: ActivitiesSettings, *, serve: bool = True) -> ActivitiesUnderTest:
+    """The service as in production; `serve=False` builds it without gRPC and event tasks
+    (tests of use cases, scheduler passes and the mail dispatcher; faster to start)."""
     migrate_database(settings)
     service = build_activities(settings)
+    if not serve:
+        idle = grpc.insecure_channel("127.0.0.1:1")  # never called: nothing serves
+        return ActivitiesUnderTest(service, None, idle, pb_grpc.ActivitiesServiceStub(idle))
     runtime = runtime_of(service)
     runtime.start()
     service.start_background()
@@ -105,7 +110,10 @@ def stop_activities(running: ActivitiesUnderTest) -> None:
     running.stopped = True
     running.channel.close()
     running.service.stop_background()
-    running.runtime.stop()
+    if running.runtime is not None:
+        running.runtime.stop()
+    else:
+        running.service.database.dispose()
 
 
 def eventually(probe: Callable[[], T | None], timeout: float = 20.0, what: str = "condition") -> T:

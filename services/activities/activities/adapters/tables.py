@@ -194,3 +194,136 @@ calendar_feeds = Table(
     Column("last_fetch_at", DateTime(timezone=True), nullable=True),
     Index("ix_calendar_feeds_user_id", "user_id"),
 )
+
+# -- date-based customer mail (birthdays, anniversaries, contract ends) and PDPA consent ------
+
+date_mail_rules = Table(
+    "date_mail_rules",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("name", String(200), nullable=False),
+    # birthday | anniversary | contract_end
+    Column("field", String(20), nullable=False),
+    Column("offset_days", Integer, nullable=False),
+    # HH:MM local time in time_zone
+    Column("send_time", String(5), nullable=False),
+    Column("time_zone", String(64), nullable=False),
+    Column("template", String(40), nullable=False),
+    Column("language", String(10), nullable=False),
+    # yearly | once
+    Column("recurrence", String(10), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("deleted", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(USER_ID), nullable=False),
+)
+
+# The dates rules look at, one per (field, dated record): a contact's birthday, a customer's
+# anniversary, a contract's end; with who gets the mail (a contact or a customer).
+mail_dates = Table(
+    "mail_dates",
+    metadata,
+    Column("field", String(20), nullable=False),
+    Column("subject_id", String(ID), nullable=False),
+    Column("recipient_kind", String(20), nullable=False),
+    Column("recipient_id", String(ID), nullable=False),
+    Column("date", Date, nullable=False),
+    # month * 100 + day: annual rules find the dates of a window with one indexed IN.
+    Column("month_day", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    PrimaryKeyConstraint("field", "subject_id"),
+    Index("ix_mail_dates_field_month_day", "field", "month_day"),
+    Index("ix_mail_dates_field_date", "field", "date"),
+)
+
+# One row per (rule, recipient, dated record, year): the exactly-once key of a date mail.
+date_mail_sends = Table(
+    "date_mail_sends",
+    metadata,
+    Column("key", String(255), primary_key=True),
+    Column("rule_id", String(ID), nullable=False),
+    Column("field", String(20), nullable=False),
+    Column("subject_id", String(ID), nullable=False),
+    Column("recipient_kind", String(20), nullable=False),
+    Column("recipient_id", String(ID), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    # planned → sent | skipped (reason: no_consent, no_address, too_late, date_changed)
+    Column("status", String(10), nullable=False),
+    Column("reason", String(40), nullable=False),
+    Column("mail_id", String(ID), nullable=True),
+    Column("done_at", DateTime(timezone=True), nullable=True),
+    Index("ix_date_mail_sends_status_due_at", "status", "due_at"),
+    Index("ix_date_mail_sends_recipient", "recipient_kind", "recipient_id"),
+    Index("ix_date_mail_sends_rule", "rule_id", "status"),
+)
+
+# The marketing consent in force per recipient (PDPA); every change is in consent_log.
+marketing_consents = Table(
+    "marketing_consents",
+    metadata,
+    Column("recipient_kind", String(20), nullable=False),
+    Column("recipient_id", String(ID), nullable=False),
+    Column("granted", Boolean, nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("source", String(20), nullable=False),
+    # The last value contacts' events carried: only a change of it is applied (see README).
+    Column("contacts_value", Boolean, nullable=True),
+    PrimaryKeyConstraint("recipient_kind", "recipient_id"),
+)
+
+consent_log = Table(
+    "consent_log",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("recipient_kind", String(20), nullable=False),
+    Column("recipient_id", String(ID), nullable=False),
+    Column("granted", Boolean, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    # api (a user through the CRM) | unsubscribe (the recipient's link) | contacts (events) | import
+    Column("source", String(20), nullable=False),
+    # The user id for api, the send key for unsubscribe, the event id for contacts.
+    Column("actor", String(255), nullable=False),
+    Column("note", String(500), nullable=False),
+    Index("ix_consent_log_recipient", "recipient_kind", "recipient_id", "at"),
+)
+
+# One-click unsubscribe tokens (256 random bits; only the SHA-256 is kept).
+unsubscribe_tokens = Table(
+    "unsubscribe_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("recipient_kind", String(20), nullable=False),
+    Column("recipient_id", String(ID), nullable=False),
+    Column("send_key", String(255), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True), nullable=True),
+)
+
+# -- two-way calendar sync (CalendarProvider) -------------------------------------------------
+
+calendar_sync_states = Table(
+    "calendar_sync_states",
+    metadata,
+    Column("user_id", String(USER_ID), primary_key=True),
+    Column("calendar_id", String(255), nullable=False),
+    Column("sync_token", String(1000), nullable=True),
+    Column("channel_id", String(255), nullable=True),
+    Column("channel_resource_id", String(255), nullable=True),
+    Column("channel_expires_at", DateTime(timezone=True), nullable=True),
+)
+
+calendar_sync_links = Table(
+    "calendar_sync_links",
+    metadata,
+    Column("user_id", String(USER_ID), nullable=False),
+    Column("remote_id", String(255), nullable=False),
+    Column("activity_id", String(ID), nullable=False),
+    # The remote etag last seen or written: a change with this etag is our own echo.
+    Column("etag", String(255), nullable=False),
+    # The activity version last pushed or applied: a newer one is pushed.
+    Column("synced_version", Integer, nullable=False),
+    PrimaryKeyConstraint("user_id", "remote_id"),
+    Index("ix_calendar_sync_links_activity", "user_id", "activity_id", unique=True),
+)

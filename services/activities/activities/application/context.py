@@ -16,6 +16,7 @@ from chassis.mail import MailTemplates, OutgoingMail, queue_mail
 from sqlalchemy.orm import Session
 
 from activities.adapters.activities import ActivityRepository, StoredActivity
+from activities.adapters.date_mail import DateMailStore
 from activities.adapters.directory import Directory
 from activities.adapters.inbox import Feeds, Notifications
 from activities.adapters.reminders import ReminderStore
@@ -48,6 +49,10 @@ class Policy:
     feed_days_ahead: int = 180
     # The gateway's public address, for links in mail and feed URLs.
     public_base_url: str = "http://127.0.0.1:8080"
+    # Date mail is planned this far ahead, and a send later than the grace is skipped (a
+    # birthday greeting days late after an outage is worse than none).
+    date_mail_horizon: dt.timedelta = dt.timedelta(days=2)
+    date_mail_grace: dt.timedelta = dt.timedelta(hours=12)
     types: Mapping[ActivityType, ActivityTypeConfig] = field(default_factory=lambda: dict(DEFAULT_TYPES))
 
 
@@ -64,6 +69,7 @@ class UnitOfWork:
         self.reminders = ReminderStore(session)
         self.notifications = Notifications(session)
         self.feeds = Feeds(session)
+        self.date_mail = DateMailStore(session)
 
     def emit(self, event: DomainEvent) -> None:
         if self._recorder is None:
