@@ -1,0 +1,179 @@
+"""Maintenance (MA) contracts: covered items, term, billing periods, preventive visits, status.
+
+The status is derived from dates and a few recorded facts (approved, cancelled, renewed), never
+stored, so it cannot drift: draft until approved; active within its term (an approved contract
+whose term has not begun counts as active too); expiring from the first renewal notice (60 days
+before the end by default) unless a renewal is already settled; expired after the end, or
+renewed when a successor contract exists; cancelled from the day a cancellation takes effect.
+"""
+
+from __future__ import annotations
+
+import calendar as gregorian
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from chassis.errors import ViolationCollector
+from chassis.money import round_satang
+
+DEFAULT_RENEWAL_NOTICE_DAYS = (60, 30, 7)
+DEFAULT_INVOICE_LEAD_DAYS = 30
+
+
+class BillingPeriod(StrEnum):
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    SEMI_ANNUAL = "semi_annual"
+    YEARLY = "yearly"
+
+    @property
+    def months(self) -> int:
+        return {"monthly": 1, "quarterly": 3, "semi_annual": 6, "yearly": 12}[self.value]
+
+
+class ContractStatus(StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    RENEWED = "renewed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class CoveredItem:
+    """A covered product or serial number and what its cover is worth a year (for proration)."""
+
+    product_id: str
+    serial_number: str = ""
+    yearly_value: Decimal = Decimal("0.00")
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class PreventiveVisits:
+    """`count` visits, one every `every_months` months from the start of the term."""
+
+    every_months: int
+    count: int
+
+
+@dataclass(frozen=True)
+class MaintenanceContract:
+    """`fee` is charged per billing period; dates are inclusive (a calendar-year contract runs
+    from 1 January to 31 December)."""
+
+    id: str
+    customer_id: str
+    start_date: dt.date
+    end_date: dt.date
+    billing_period: BillingPeriod
+    fee: Decimal
+    covered_items: tuple[CoveredItem, ...] = ()
+    auto_renew: bool = True
+    renewal_notice_days: tuple[int, ...] = DEFAULT_RENEWAL_NOTICE_DAYS
+    invoice_lead_days: int = DEFAULT_INVOICE_LEAD_DAYS
+    sla_policy_id: str = ""
+    preventive_visits: PreventiveVisits | None = None
+    approved_on: dt.date | None = None
+    cancelled_on: dt.date | None = None
+    renewed_by: str = ""
+    currency: str = "THB"
+    version: int = 1
+
+    @property
+    def yearly_fee(self) -> Decimal:
+        return self.fee * 12 / self.billing_period.months
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, clamped to the month's end (31 Jan + 1 month → 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, gregorian.monthrange(year, month)[1]))
+
+
+def checked_contract(contract: MaintenanceContract) -> MaintenanceContract:
+    """The contract after checking every field; violations name them (e.g. `end_date`,
+    `covered_items[1].yearly_value`)."""
+    violations = ViolationCollector()
+    if not contract.customer_id.strip():
+        violations.add("customer_id", "is required")
+    if contract.end_date < contract.start_date:
+        violations.add("end_date", f"{contract.end_date} is before the start date {contract.start_date}")
+    if contract.fee < 0:
+        violations.add("fee", "must not be negative")
+    elif round_satang(contract.fee) != contract.fee:
+        violations.add("fee", "has more than two decimal places")
+    for index, item in enumerate(contract.covered_items):
+        path = f"covered_items[{index}]"
+        if not item.product_id.strip() and not item.serial_number.strip():
+            violations.add(path, "needs a product or a serial number")
+        if item.yearly_value < 0:
+            violations.add(f"{path}.yearly_value", "must not be negative")
+        elif round_satang(item.yearly_value) != item.yearly_value:
+            violations.add(f"{path}.yearly_value", "has more than two decimal places")
+    seen: set[int] = set()
+    for index, days in enumerate(contract.renewal_notice_days):
+        if days <= 0:
+            violations.add(f"renewal_notice_days[{index}]", "must be greater than zero")
+        elif days in seen:
+            violations.add(f"renewal_notice_days[{index}]", f"{days} is listed twice")
+        seen.add(days)
+    if contract.invoice_lead_days < 0:
+        violations.add("invoice_lead_days", "must not be negative")
+    visits = contract.preventive_visits
+    if visits is not None:
+        if visits.every_months < 1:
+            violations.add("preventive_visits.every_months", "must be at least 1")
+        elif visits.count < 0:
+            violations.add("preventive_visits.count", "must not be negative")
+        elif (
+            visits.count
+            and contract.end_date >= contract.start_date
+            and add_months(contract.start_date, visits.every_months * (visits.count - 1)) > contract.end_date
+        ):
+            violations.add(
+                "preventive_visits.count",
+                f"{visits.count} visits every {visits.every_months} months do not fit in the term",
+            )
+    violations.raise_if_any()
+    return contract
+
+
+def contract_status(contract: MaintenanceContract, today: dt.date) -> ContractStatus:
+    """The status on `today` (see the module's docstring for the rule)."""
+    if contract.cancelled_on is not None and today >= contract.cancelled_on:
+        return ContractStatus.CANCELLED
+    if contract.approved_on is None or today < contract.approved_on:
+        return ContractStatus.DRAFT
+    if today > contract.end_date:
+        return ContractStatus.RENEWED if contract.renewed_by else ContractStatus.EXPIRED
+    notice = max(contract.renewal_notice_days, default=0)
+    if not contract.renewed_by and notice and today >= contract.end_date - dt.timedelta(days=notice):
+        return ContractStatus.EXPIRING
+    return ContractStatus.ACTIVE
+
+
+def planned_visits(contract: MaintenanceContract) -> tuple[dt.date, ...]:
+    """The preventive-visit dates: the start, then every `every_months` months, `count` in all."""
+    visits = contract.preventive_visits
+    if visits is None:
+        return ()
+    return tuple(add_months(contract.start_date, visits.every_months * k) for k in range(visits.count))
+
+
+def billing_periods(contract: MaintenanceContract) -> tuple[tuple[dt.date, dt.date], ...]:
+    """The billing periods of the term, inclusive; the last one is cut short at the end date."""
+    periods: list[tuple[dt.date, dt.date]] = []
+    start = contract.start_date
+    step = contract.billing_period.months
+    index = 0
+    while start <= contract.end_date:
+        index += 1
+        following = add_months(contract.start_date, step * index)
+        periods.append((start, min(following - dt.timedelta(days=1), contract.end_date)))
+        start = following
+    return tuple(periods)
