@@ -16,6 +16,7 @@ from chassis.mail import MailTemplates, OutgoingMail, queue_mail
 from sqlalchemy.orm import Session
 
 from activities.adapters.activities import ActivityRepository, StoredActivity
+from activities.adapters.calendar_sync import CalendarSyncStore
 from activities.adapters.date_mail import DateMailStore
 from activities.adapters.directory import Directory
 from activities.adapters.inbox import Feeds, Notifications
@@ -70,6 +71,7 @@ class UnitOfWork:
         self.notifications = Notifications(session)
         self.feeds = Feeds(session)
         self.date_mail = DateMailStore(session)
+        self.calendar_sync = CalendarSyncStore(session)
 
     def emit(self, event: DomainEvent) -> None:
         if self._recorder is None:
