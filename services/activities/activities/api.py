@@ -19,6 +19,7 @@ from crm.activities.v1 import activities_service_pb2_grpc as pb_grpc
 from crm.activities.v1 import resources_pb2 as res
 
 from activities import translation as tr
+from activities.api_date_mail import DateMailRpcs
 from activities.application import activities, calendar, checkin, feeds, reminders
 from activities.application.context import ActivitiesContext
 from activities.domain.checkin import DeviceFix, device_fix
@@ -73,7 +74,7 @@ def _fix(request_fix: res.DeviceFix, present: bool, field: str = "fix") -> Devic
     )
 
 
-class ActivitiesServicer(pb_grpc.ActivitiesServiceServicer):
+class ActivitiesServicer(DateMailRpcs, pb_grpc.ActivitiesServiceServicer):
     def __init__(self, ctx: ActivitiesContext) -> None:
         self.ctx = ctx
 

@@ -4,6 +4,7 @@ import grpc
 import warnings
 
 from crm.activities.v1 import activities_service_pb2 as crm_dot_activities_dot_v1_dot_activities__service__pb2
+from crm.activities.v1 import date_mail_pb2 as crm_dot_activities_dot_v1_dot_date__mail__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -141,6 +142,51 @@ class ActivitiesServiceStub:
                 '/crm.activities.v1.ActivitiesService/GetCalendarFeed',
                 request_serializer=crm_dot_activities_dot_v1_dot_activities__service__pb2.GetCalendarFeedRequest.SerializeToString,
                 response_deserializer=crm_dot_activities_dot_v1_dot_activities__service__pb2.GetCalendarFeedResponse.FromString,
+                _registered_method=True)
+        self.CreateDateMailRule = channel.unary_unary(
+                '/crm.activities.v1.ActivitiesService/CreateDateMailRule',
+                request_serializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.CreateDateMailRuleRequest.SerializeToString,
+                response_deserializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.CreateDateMailRuleResponse.FromString,
+                _registered_method=True)
+        self.ListDateMailRules = channel.unary_unary(
+                '/crm.activities.v1.ActivitiesService/ListDateMailRules',
+                request_serializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.ListDateMailRulesRequest.SerializeToString,
+                response_deserializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.ListDateMailRulesResponse.FromString,
+                _registered_method=True)
+        self.GetDateMailRule = channel.unary_unary(
+                '/crm.activities.v1.ActivitiesService/GetDateMailRule',
+                request_serializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.GetDateMailRuleRequest.SerializeToString,
+                response_deserializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.GetDateMailRuleResponse.FromString,
+                _registered_method=True)
+        self.UpdateDateMailRule = channel.unary_unary(
+                '/crm.activities.v1.ActivitiesService/UpdateDateMailRule',
+                request_serializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.UpdateDateMailRuleRequest.SerializeToString,
+                response_deserializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.UpdateDateMailRuleResponse.FromString,
+                _registered_method=True)
+        self.DeleteDateMailRule = channel.unary_unary(
+                '/crm.activities.v1.ActivitiesService/DeleteDateMailRule',
+                request_serializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.DeleteDateMailRuleRequest.SerializeToString,
+                response_deserializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.DeleteDateMailRuleResponse.FromString,
+                _registered_method=True)
+        self.GetMarketingConsent = channel.unary_unary(
+                '/crm.activities.v1.ActivitiesService/GetMarketingConsent',
+                request_serializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.GetMarketingConsentRequest.SerializeToString,
+                response_deserializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.GetMarketingConsentResponse.FromString,
+                _registered_method=True)
+        self.SetMarketingConsent = channel.unary_unary(
+                '/crm.activities.v1.ActivitiesService/SetMarketingConsent',
+                request_serializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.SetMarketingConsentRequest.SerializeToString,
+                response_deserializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.SetMarketingConsentResponse.FromString,
+                _registered_method=True)
+        self.GetUnsubscribePage = channel.unary_unary(
+                '/crm.activities.v1.ActivitiesService/GetUnsubscribePage',
+                request_serializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.GetUnsubscribePageRequest.SerializeToString,
+                response_deserializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.GetUnsubscribePageResponse.FromString,
+                _registered_method=True)
+        self.Unsubscribe = channel.unary_unary(
+                '/crm.activities.v1.ActivitiesService/Unsubscribe',
+                request_serializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.UnsubscribeRequest.SerializeToString,
+                response_deserializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.UnsubscribeResponse.FromString,
                 _registered_method=True)
 
 
@@ -282,6 +328,63 @@ class ActivitiesServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateDateMailRule(self, request, context):
+        """Date-based customer mail rules (roles admin, marketing).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDateMailRules(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetDateMailRule(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateDateMailRule(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteDateMailRule(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetMarketingConsent(self, request, context):
+        """Marketing consent (PDPA) with its log.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetMarketingConsent(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetUnsubscribePage(self, request, context):
+        """The one-click unsubscribe: need no caller, the token is the credential.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Unsubscribe(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ActivitiesServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -389,6 +492,51 @@ def add_ActivitiesServiceServicer_to_server(servicer, server):
                     servicer.GetCalendarFeed,
                     request_deserializer=crm_dot_activities_dot_v1_dot_activities__service__pb2.GetCalendarFeedRequest.FromString,
                     response_serializer=crm_dot_activities_dot_v1_dot_activities__service__pb2.GetCalendarFeedResponse.SerializeToString,
+            ),
+            'CreateDateMailRule': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateDateMailRule,
+                    request_deserializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.CreateDateMailRuleRequest.FromString,
+                    response_serializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.CreateDateMailRuleResponse.SerializeToString,
+            ),
+            'ListDateMailRules': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDateMailRules,
+                    request_deserializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.ListDateMailRulesRequest.FromString,
+                    response_serializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.ListDateMailRulesResponse.SerializeToString,
+            ),
+            'GetDateMailRule': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDateMailRule,
+                    request_deserializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.GetDateMailRuleRequest.FromString,
+                    response_serializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.GetDateMailRuleResponse.SerializeToString,
+            ),
+            'UpdateDateMailRule': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateDateMailRule,
+                    request_deserializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.UpdateDateMailRuleRequest.FromString,
+                    response_serializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.UpdateDateMailRuleResponse.SerializeToString,
+            ),
+            'DeleteDateMailRule': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteDateMailRule,
+                    request_deserializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.DeleteDateMailRuleRequest.FromString,
+                    response_serializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.DeleteDateMailRuleResponse.SerializeToString,
+            ),
+            'GetMarketingConsent': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetMarketingConsent,
+                    request_deserializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.GetMarketingConsentRequest.FromString,
+                    response_serializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.GetMarketingConsentResponse.SerializeToString,
+            ),
+            'SetMarketingConsent': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetMarketingConsent,
+                    request_deserializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.SetMarketingConsentRequest.FromString,
+                    response_serializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.SetMarketingConsentResponse.SerializeToString,
+            ),
+            'GetUnsubscribePage': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetUnsubscribePage,
+                    request_deserializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.GetUnsubscribePageRequest.FromString,
+                    response_serializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.GetUnsubscribePageResponse.SerializeToString,
+            ),
+            'Unsubscribe': grpc.unary_unary_rpc_method_handler(
+                    servicer.Unsubscribe,
+                    request_deserializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.UnsubscribeRequest.FromString,
+                    response_serializer=crm_dot_activities_dot_v1_dot_date__mail__pb2.UnsubscribeResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -961,6 +1109,249 @@ class ActivitiesService:
             '/crm.activities.v1.ActivitiesService/GetCalendarFeed',
             crm_dot_activities_dot_v1_dot_activities__service__pb2.GetCalendarFeedRequest.SerializeToString,
             crm_dot_activities_dot_v1_dot_activities__service__pb2.GetCalendarFeedResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateDateMailRule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.activities.v1.ActivitiesService/CreateDateMailRule',
+            crm_dot_activities_dot_v1_dot_date__mail__pb2.CreateDateMailRuleRequest.SerializeToString,
+            crm_dot_activities_dot_v1_dot_date__mail__pb2.CreateDateMailRuleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDateMailRules(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.activities.v1.ActivitiesService/ListDateMailRules',
+            crm_dot_activities_dot_v1_dot_date__mail__pb2.ListDateMailRulesRequest.SerializeToString,
+            crm_dot_activities_dot_v1_dot_date__mail__pb2.ListDateMailRulesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDateMailRule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.activities.v1.ActivitiesService/GetDateMailRule',
+            crm_dot_activities_dot_v1_dot_date__mail__pb2.GetDateMailRuleRequest.SerializeToString,
+            crm_dot_activities_dot_v1_dot_date__mail__pb2.GetDateMailRuleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateDateMailRule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.activities.v1.ActivitiesService/UpdateDateMailRule',
+            crm_dot_activities_dot_v1_dot_date__mail__pb2.UpdateDateMailRuleRequest.SerializeToString,
+            crm_dot_activities_dot_v1_dot_date__mail__pb2.UpdateDateMailRuleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteDateMailRule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.activities.v1.ActivitiesService/DeleteDateMailRule',
+            crm_dot_activities_dot_v1_dot_date__mail__pb2.DeleteDateMailRuleRequest.SerializeToString,
+            crm_dot_activities_dot_v1_dot_date__mail__pb2.DeleteDateMailRuleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetMarketingConsent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.activities.v1.ActivitiesService/GetMarketingConsent',
+            crm_dot_activities_dot_v1_dot_date__mail__pb2.GetMarketingConsentRequest.SerializeToString,
+            crm_dot_activities_dot_v1_dot_date__mail__pb2.GetMarketingConsentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetMarketingConsent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.activities.v1.ActivitiesService/SetMarketingConsent',
+            crm_dot_activities_dot_v1_dot_date__mail__pb2.SetMarketingConsentRequest.SerializeToString,
+            crm_dot_activities_dot_v1_dot_date__mail__pb2.SetMarketingConsentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetUnsubscribePage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.activities.v1.ActivitiesService/GetUnsubscribePage',
+            crm_dot_activities_dot_v1_dot_date__mail__pb2.GetUnsubscribePageRequest.SerializeToString,
+            crm_dot_activities_dot_v1_dot_date__mail__pb2.GetUnsubscribePageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Unsubscribe(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.activities.v1.ActivitiesService/Unsubscribe',
+            crm_dot_activities_dot_v1_dot_date__mail__pb2.UnsubscribeRequest.SerializeToString,
+            crm_dot_activities_dot_v1_dot_date__mail__pb2.UnsubscribeResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -5,6 +5,7 @@ isort:skip_file
 
 from collections import abc as _abc
 from crm.activities.v1 import activities_service_pb2 as _activities_service_pb2
+from crm.activities.v1 import date_mail_pb2 as _date_mail_pb2
 from grpc import aio as _aio
 import abc as _abc_1
 import grpc as _grpc
@@ -64,6 +65,18 @@ class ActivitiesServiceStub:
     RevokeCalendarFeed: _grpc.UnaryUnaryMultiCallable[_activities_service_pb2.RevokeCalendarFeedRequest, _activities_service_pb2.RevokeCalendarFeedResponse]
     GetCalendarFeed: _grpc.UnaryUnaryMultiCallable[_activities_service_pb2.GetCalendarFeedRequest, _activities_service_pb2.GetCalendarFeedResponse]
     """The feed of a token: needs no caller, the token is the credential."""
+    CreateDateMailRule: _grpc.UnaryUnaryMultiCallable[_date_mail_pb2.CreateDateMailRuleRequest, _date_mail_pb2.CreateDateMailRuleResponse]
+    """Date-based customer mail rules (roles admin, marketing)."""
+    ListDateMailRules: _grpc.UnaryUnaryMultiCallable[_date_mail_pb2.ListDateMailRulesRequest, _date_mail_pb2.ListDateMailRulesResponse]
+    GetDateMailRule: _grpc.UnaryUnaryMultiCallable[_date_mail_pb2.GetDateMailRuleRequest, _date_mail_pb2.GetDateMailRuleResponse]
+    UpdateDateMailRule: _grpc.UnaryUnaryMultiCallable[_date_mail_pb2.UpdateDateMailRuleRequest, _date_mail_pb2.UpdateDateMailRuleResponse]
+    DeleteDateMailRule: _grpc.UnaryUnaryMultiCallable[_date_mail_pb2.DeleteDateMailRuleRequest, _date_mail_pb2.DeleteDateMailRuleResponse]
+    GetMarketingConsent: _grpc.UnaryUnaryMultiCallable[_date_mail_pb2.GetMarketingConsentRequest, _date_mail_pb2.GetMarketingConsentResponse]
+    """Marketing consent (PDPA) with its log."""
+    SetMarketingConsent: _grpc.UnaryUnaryMultiCallable[_date_mail_pb2.SetMarketingConsentRequest, _date_mail_pb2.SetMarketingConsentResponse]
+    GetUnsubscribePage: _grpc.UnaryUnaryMultiCallable[_date_mail_pb2.GetUnsubscribePageRequest, _date_mail_pb2.GetUnsubscribePageResponse]
+    """The one-click unsubscribe: need no caller, the token is the credential."""
+    Unsubscribe: _grpc.UnaryUnaryMultiCallable[_date_mail_pb2.UnsubscribeRequest, _date_mail_pb2.UnsubscribeResponse]
 
 @_typing.type_check_only
 class ActivitiesServiceAsyncStub(ActivitiesServiceStub):
@@ -101,6 +114,18 @@ class ActivitiesServiceAsyncStub(ActivitiesServiceStub):
     RevokeCalendarFeed: _aio.UnaryUnaryMultiCallable[_activities_service_pb2.RevokeCalendarFeedRequest, _activities_service_pb2.RevokeCalendarFeedResponse]  # type: ignore[assignment]
     GetCalendarFeed: _aio.UnaryUnaryMultiCallable[_activities_service_pb2.GetCalendarFeedRequest, _activities_service_pb2.GetCalendarFeedResponse]  # type: ignore[assignment]
     """The feed of a token: needs no caller, the token is the credential."""
+    CreateDateMailRule: _aio.UnaryUnaryMultiCallable[_date_mail_pb2.CreateDateMailRuleRequest, _date_mail_pb2.CreateDateMailRuleResponse]  # type: ignore[assignment]
+    """Date-based customer mail rules (roles admin, marketing)."""
+    ListDateMailRules: _aio.UnaryUnaryMultiCallable[_date_mail_pb2.ListDateMailRulesRequest, _date_mail_pb2.ListDateMailRulesResponse]  # type: ignore[assignment]
+    GetDateMailRule: _aio.UnaryUnaryMultiCallable[_date_mail_pb2.GetDateMailRuleRequest, _date_mail_pb2.GetDateMailRuleResponse]  # type: ignore[assignment]
+    UpdateDateMailRule: _aio.UnaryUnaryMultiCallable[_date_mail_pb2.UpdateDateMailRuleRequest, _date_mail_pb2.UpdateDateMailRuleResponse]  # type: ignore[assignment]
+    DeleteDateMailRule: _aio.UnaryUnaryMultiCallable[_date_mail_pb2.DeleteDateMailRuleRequest, _date_mail_pb2.DeleteDateMailRuleResponse]  # type: ignore[assignment]
+    GetMarketingConsent: _aio.UnaryUnaryMultiCallable[_date_mail_pb2.GetMarketingConsentRequest, _date_mail_pb2.GetMarketingConsentResponse]  # type: ignore[assignment]
+    """Marketing consent (PDPA) with its log."""
+    SetMarketingConsent: _aio.UnaryUnaryMultiCallable[_date_mail_pb2.SetMarketingConsentRequest, _date_mail_pb2.SetMarketingConsentResponse]  # type: ignore[assignment]
+    GetUnsubscribePage: _aio.UnaryUnaryMultiCallable[_date_mail_pb2.GetUnsubscribePageRequest, _date_mail_pb2.GetUnsubscribePageResponse]  # type: ignore[assignment]
+    """The one-click unsubscribe: need no caller, the token is the credential."""
+    Unsubscribe: _aio.UnaryUnaryMultiCallable[_date_mail_pb2.UnsubscribeRequest, _date_mail_pb2.UnsubscribeResponse]  # type: ignore[assignment]
 
 class ActivitiesServiceServicer(metaclass=_abc_1.ABCMeta):
     """Activities, calendars, reminders and in-app notifications, iCalendar feeds and field
@@ -261,5 +286,71 @@ class ActivitiesServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_activities_service_pb2.GetCalendarFeedResponse, _abc.Awaitable[_activities_service_pb2.GetCalendarFeedResponse]]:
         """The feed of a token: needs no caller, the token is the credential."""
+
+    @_abc_1.abstractmethod
+    def CreateDateMailRule(
+        self,
+        request: _date_mail_pb2.CreateDateMailRuleRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_date_mail_pb2.CreateDateMailRuleResponse, _abc.Awaitable[_date_mail_pb2.CreateDateMailRuleResponse]]:
+        """Date-based customer mail rules (roles admin, marketing)."""
+
+    @_abc_1.abstractmethod
+    def ListDateMailRules(
+        self,
+        request: _date_mail_pb2.ListDateMailRulesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_date_mail_pb2.ListDateMailRulesResponse, _abc.Awaitable[_date_mail_pb2.ListDateMailRulesResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def GetDateMailRule(
+        self,
+        request: _date_mail_pb2.GetDateMailRuleRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_date_mail_pb2.GetDateMailRuleResponse, _abc.Awaitable[_date_mail_pb2.GetDateMailRuleResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def UpdateDateMailRule(
+        self,
+        request: _date_mail_pb2.UpdateDateMailRuleRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_date_mail_pb2.UpdateDateMailRuleResponse, _abc.Awaitable[_date_mail_pb2.UpdateDateMailRuleResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def DeleteDateMailRule(
+        self,
+        request: _date_mail_pb2.DeleteDateMailRuleRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_date_mail_pb2.DeleteDateMailRuleResponse, _abc.Awaitable[_date_mail_pb2.DeleteDateMailRuleResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def GetMarketingConsent(
+        self,
+        request: _date_mail_pb2.GetMarketingConsentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_date_mail_pb2.GetMarketingConsentResponse, _abc.Awaitable[_date_mail_pb2.GetMarketingConsentResponse]]:
+        """Marketing consent (PDPA) with its log."""
+
+    @_abc_1.abstractmethod
+    def SetMarketingConsent(
+        self,
+        request: _date_mail_pb2.SetMarketingConsentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_date_mail_pb2.SetMarketingConsentResponse, _abc.Awaitable[_date_mail_pb2.SetMarketingConsentResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def GetUnsubscribePage(
+        self,
+        request: _date_mail_pb2.GetUnsubscribePageRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_date_mail_pb2.GetUnsubscribePageResponse, _abc.Awaitable[_date_mail_pb2.GetUnsubscribePageResponse]]:
+        """The one-click unsubscribe: need no caller, the token is the credential."""
+
+    @_abc_1.abstractmethod
+    def Unsubscribe(
+        self,
+        request: _date_mail_pb2.UnsubscribeRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_date_mail_pb2.UnsubscribeResponse, _abc.Awaitable[_date_mail_pb2.UnsubscribeResponse]]: ...
 
 def add_ActivitiesServiceServicer_to_server(servicer: ActivitiesServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
