@@ -8,18 +8,16 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-import signal
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
 
 import grpc
 from chassis.background import BackgroundLoop, Task
 from chassis.db import Database, migrate
 from chassis.events import EventTables, Handler
 from chassis.mail import MailDispatcher, MailTables, MailTemplates
+from chassis.runtime import ServiceRuntime, service_main
 
 from approvals.adapters.tables import event_tables, mail_tables
 from approvals.api import SERVICE_NAME, ApprovalsServicer, registrar
@@ -70,22 +68,12 @@ class ApprovalsService:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self.settings.escalation_check_seconds)
 
-    def start_background(self) -> None:
-        """The mail dispatcher (woken by commits) and the escalation loop, on their own thread."""
+    def background(self) -> list[Task]:
+        """The escalation loop, and the mail dispatcher (woken by commits) when mail is on."""
         tasks: list[Task] = [self.run_escalations]
         if self.settings.mail_enabled:
-            self.database.add_commit_listener(self.dispatcher.wake)
             tasks.append(self.dispatcher.run)
-        self._background = BackgroundLoop("approvals-background", tasks)
-        self._background.start()
-
-    def background_ready(self) -> tuple[bool, str]:
-        return self._background is not None and self._background.alive(), "mail+escalation"
-
-    def stop_background(self, timeout: float = 10.0) -> None:
-        if self._background is not None:
-            self._background.stop(timeout)
-            self._background = None
+        return tasks
 
 
 def migrate_database(settings: ApprovalsSettings) -> None:
@@ -122,38 +110,27 @@ def build_approvals(
     )
 
 
-def main() -> None:
-    """`python -m approvals`: migrate, build, run until SIGTERM/SIGINT."""
-    from chassis.runtime import ServiceRuntime
-
-    settings = ApprovalsSettings()
-    migrate_database(settings)
-    service = build_approvals(settings)
-    runtime = ServiceRuntime(
-        settings,
+def runtime_of(service: ApprovalsService) -> ServiceRuntime:
+    """The process around `service`: gRPC and ops servers, relay, consumer, escalations, mail."""
+    return ServiceRuntime(
+        service.settings,
         service.database,
         service.tables,
         service.register,
         service.service_names,
         service.handlers,
         service.durable,
-        readiness=[service.background_ready],
+        background=service.background(),
+        commit_listeners=[service.dispatcher.wake],
     )
-    stopping = threading.Event()
 
-    def on_signal(_signum: int, _frame: FrameType | None) -> None:
-        stopping.set()
 
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-    service.start_background()
-    runtime.start()
-    print(
-        f"{settings.service_name}: gRPC {settings.grpc_host}:{runtime.grpc_port}, "
-        f"HTTP http://{settings.http_host}:{runtime.http_port}, "
-        f"SMTP {settings.smtp_host}:{settings.smtp_port}",
-        flush=True,
+def main(argv: Sequence[str] | None = None) -> None:
+    """`python -m approvals [migrate]` (see chassis.runtime.service_main)."""
+    service_main(
+        "approvals",
+        ApprovalsSettings(),
+        migrate=migrate_database,
+        build=lambda s: runtime_of(build_approvals(s)),
+        argv=argv,
     )
-    stopping.wait()
-    service.stop_background()
-    runtime.stop()

@@ -25,7 +25,7 @@ from chassis.runtime import ServiceRuntime
 from crm.approvals.v1 import approvals_service_pb2_grpc as pb_grpc
 from google.protobuf.message import Message
 
-from approvals.bootstrap import ApprovalsService, build_approvals, migrate_database
+from approvals.bootstrap import ApprovalsService, build_approvals, migrate_database, runtime_of
 from approvals.domain.model import User
 from approvals.settings import ApprovalsSettings
 
@@ -118,16 +118,7 @@ def start_approvals(
     migrate_database(settings)
     clock = MovableClock()
     service = build_approvals(settings, clock=clock)
-    runtime = ServiceRuntime(
-        settings,
-        service.database,
-        service.tables,
-        service.register,
-        service.service_names,
-        service.handlers,
-        service.durable,
-    )
-    service.start_background()
+    runtime = runtime_of(service)
     runtime.start()
     channel = grpc.insecure_channel(f"127.0.0.1:{runtime.grpc_port}")
     return ApprovalsUnderTest(service, runtime, channel, pb_grpc.ApprovalsServiceStub(channel), clock)
@@ -138,7 +129,6 @@ def stop_approvals(running: ApprovalsUnderTest) -> None:
         return
     running.stopped = True
     running.channel.close()
-    running.service.stop_background()
     running.runtime.stop()
 
 

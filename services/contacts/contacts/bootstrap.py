@@ -4,7 +4,6 @@ service with the same `build_contacts`."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import grpc
 from chassis.db import Database, migrate
 from chassis.events import EventTables, Handler
+from chassis.runtime import ServiceRuntime, service_main
 from sqlalchemy.orm import Session
 
 from contacts.adapters.tables import event_tables
@@ -86,27 +86,25 @@ def replay_config() -> tuple[Database, EventTables, str, Sequence[Handler], Call
     return service.database, service.tables, settings.nats_url, service.handlers, service.reset_read_model()
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """`python -m contacts`: migrate, build, run until SIGTERM/SIGINT. `python -m contacts
-    migrate` only migrates and exits (the Helm chart's pre-install/pre-upgrade Job runs it, so
-    replicas starting together find the schema current)."""
-    from chassis.runtime import run_service
+def runtime_of(service: ContactsService) -> ServiceRuntime:
+    """The process around `service`: gRPC and ops servers, relay, consumer."""
+    return ServiceRuntime(
+        service.settings,
+        service.database,
+        service.tables,
+        service.register,
+        service.service_names,
+        service.handlers,
+        service.durable,
+    )
 
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args not in ([], ["migrate"]):
-        raise SystemExit("usage: python -m contacts [migrate]")
-    settings = ContactsSettings()
-    migrate_database(settings)
-    if args == ["migrate"]:
-        print(f"migrated {settings.resolved_database_url().split('@')[-1]}", flush=True)
-        return
-    service = build_contacts(settings)
-    run_service(
-        settings,
-        database=service.database,
-        tables=service.tables,
-        register=service.register,
-        service_names=service.service_names,
-        handlers=service.handlers,
-        durable=service.durable,
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """`python -m contacts [migrate]` (see chassis.runtime.service_main)."""
+    service_main(
+        "contacts",
+        ContactsSettings(),
+        migrate=migrate_database,
+        build=lambda s: runtime_of(build_contacts(s)),
+        argv=argv,
     )

@@ -22,7 +22,7 @@ from chassis.runtime import ServiceRuntime
 from crm.contacts.v1 import contacts_service_pb2_grpc as pb_grpc
 from stdnum.th import pin
 
-from contacts.bootstrap import ContactsService, build_contacts, migrate_database
+from contacts.bootstrap import ContactsService, build_contacts, migrate_database, runtime_of
 from contacts.settings import ContactsSettings
 
 T = TypeVar("T")
@@ -81,15 +81,7 @@ def start_contacts(database_url: str, nats_url: str | None, var_dir: Path) -> Co
     )
     migrate_database(settings)
     service = build_contacts(settings)
-    runtime = ServiceRuntime(
-        settings,
-        service.database,
-        service.tables,
-        service.register,
-        service.service_names,
-        service.handlers,
-        service.durable,
-    )
+    runtime = runtime_of(service)
     runtime.start()
     channel = grpc.insecure_channel(f"127.0.0.1:{runtime.grpc_port}")
     return ContactsUnderTest(service, runtime, channel, pb_grpc.ContactsServiceStub(channel))

@@ -22,7 +22,7 @@ from chassis.runtime import ServiceRuntime
 from crm.pricing.v1 import pricing_service_pb2_grpc as pb_grpc
 from google.protobuf.message import Message
 
-from pricing.bootstrap import PricingService, build_pricing, migrate_database
+from pricing.bootstrap import PricingService, build_pricing, migrate_database, runtime_of
 from pricing.settings import PricingSettings
 
 T = TypeVar("T")
@@ -80,15 +80,7 @@ def start_pricing(
     if migrate:
         migrate_database(settings)
     service = build_pricing(settings)
-    runtime = ServiceRuntime(
-        settings,
-        service.database,
-        service.tables,
-        service.register,
-        service.service_names,
-        service.handlers,
-        service.durable,
-    )
+    runtime = runtime_of(service)
     runtime.start()
     channel = grpc.insecure_channel(f"127.0.0.1:{runtime.grpc_port}")
     return PricingUnderTest(service, runtime, channel, pb_grpc.PricingServiceStub(channel))
