@@ -21,6 +21,7 @@ from gateway.auth.guard import install_guard
 from gateway.auth.jwt_tokens import AccessTokenCodec
 from gateway.auth.passwords import PasswordHashing
 from gateway.auth.service import TokenService
+from gateway.clients import connect_backends
 from gateway.context import EXTENSION, Services
 from gateway.idempotency import IdempotencyStore
 from gateway.identity.service import IdentityService
@@ -50,9 +51,9 @@ def create_app(
     activities_client: Any = None,
     sales_docs_client: Any = None,
 ) -> Flask:
-    """The gateway as a Flask app. `contacts_client` / `pricing_client` replace the channels to
-    CONTACTS_TARGET / PRICING_TARGET (a ServiceClient or a stub); the app closes only what it
-    opened itself."""
+    """The gateway as a Flask app. Each `<service>_client` replaces the channel to that service's
+    `<SERVICE>_TARGET` (a ServiceClient or a stub; see gateway.clients.BACKENDS); the app closes
+    only what it opened itself."""
     settings = settings or GatewaySettings()
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
     configure_tracing(settings.service_name, settings.otel_exporter_otlp_endpoint)
@@ -64,47 +65,16 @@ def create_app(
         audience=settings.jwt_audience,
         ttl=timedelta(seconds=settings.access_token_ttl_seconds),
     )
-    closers = []
-    if contacts_client is None:
-        from gateway.clients import contacts_client as make_contacts_client
-
-        client = make_contacts_client(settings.contacts_target, settings.grpc_timeout_seconds)
-        closers.append(client.close)
-        contacts_stub = client.stub
-    else:
-        contacts_stub = getattr(contacts_client, "stub", contacts_client)
-    if pricing_client is None:
-        from gateway.clients import pricing_client as make_pricing_client
-
-        pricing = make_pricing_client(settings.pricing_target, settings.grpc_timeout_seconds)
-        closers.append(pricing.close)
-        pricing_stub = pricing.stub
-    else:
-        pricing_stub = getattr(pricing_client, "stub", pricing_client)
-    if approvals_client is None:
-        from gateway.clients import approvals_client as make_approvals_client
-
-        approvals = make_approvals_client(settings.approvals_target, settings.grpc_timeout_seconds)
-        closers.append(approvals.close)
-        approvals_stub = approvals.stub
-    else:
-        approvals_stub = getattr(approvals_client, "stub", approvals_client)
-    if activities_client is None:
-        from gateway.clients import activities_client as make_activities_client
-
-        activities = make_activities_client(settings.activities_target, settings.grpc_timeout_seconds)
-        closers.append(activities.close)
-        activities_stub = activities.stub
-    else:
-        activities_stub = getattr(activities_client, "stub", activities_client)
-    if sales_docs_client is None:
-        from gateway.clients import sales_docs_client as make_sales_docs_client
-
-        sales_docs = make_sales_docs_client(settings.sales_docs_target, settings.grpc_timeout_seconds)
-        closers.append(sales_docs.close)
-        sales_docs_stub = sales_docs.stub
-    else:
-        sales_docs_stub = getattr(sales_docs_client, "stub", sales_docs_client)
+    stubs, closers = connect_backends(
+        settings,
+        {
+            "contacts": contacts_client,
+            "pricing": pricing_client,
+            "approvals": approvals_client,
+            "activities": activities_client,
+            "sales_docs": sales_docs_client,
+        },
+    )
     active_users = ActiveUsers(database, settings.active_user_cache_seconds)
     services = Services(
         settings=settings,
@@ -123,11 +93,11 @@ def create_app(
             ttl=timedelta(seconds=settings.idempotency_ttl_seconds),
             lock_timeout=timedelta(seconds=settings.idempotency_lock_seconds),
         ),
-        contacts=contacts_stub,
-        pricing=pricing_stub,
-        approvals=approvals_stub,
-        activities=activities_stub,
-        sales_docs=sales_docs_stub,
+        contacts=stubs["contacts"],
+        pricing=stubs["pricing"],
+        approvals=stubs["approvals"],
+        activities=stubs["activities"],
+        sales_docs=stubs["sales_docs"],
         closers=closers,
     )
 
@@ -186,10 +156,12 @@ def _register(app: Flask) -> None:
     app.register_blueprint(approvals_api.blueprint)
     app.register_blueprint(approval_links_blueprint)
     from gateway.api.activities import api as activities_api
+    from gateway.api.activities_mail import api as activities_mail_api
     from gateway.api.activity_feeds import api as activity_feeds_api
 
     app.register_blueprint(activities_api.blueprint)
     app.register_blueprint(activity_feeds_api.blueprint)
+    app.register_blueprint(activities_mail_api.blueprint)
     from gateway.api import sales, sales_billing
 
     app.register_blueprint(sales.api.blueprint)
