@@ -19,6 +19,7 @@ from chassis.grpc.status import to_rpc_status
 from chassis.identity import Caller
 from crm.activities.v1 import activities_service_pb2 as pb
 from crm.activities.v1 import activities_service_pb2_grpc as pb_grpc
+from crm.activities.v1 import date_mail_pb2 as _dm
 from crm.activities.v1 import resources_pb2 as res
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -201,3 +202,77 @@ def test_notifications_are_marked_read(web, admin_headers) -> None:  # type: ign
     client, _ = web
     reply = client.post("/api/v1/notifications/read", json={"ids": ["n1", "n2"]}, headers=admin_headers)
     assert reply.json == {"marked": 2}
+
+
+class FakeDateMail(FakeActivities):
+    """The date mail, consent and unsubscribe RPCs (token "good" exists)."""
+
+    def CreateDateMailRule(self, request, context):  # type: ignore[no-untyped-def]
+        self._seen("CreateDateMailRule", request, context)
+        made = type(request.rule)()
+        made.CopyFrom(request.rule)
+        made.id = "dmr_1"
+        return _dm.CreateDateMailRuleResponse(rule=made)
+
+    def SetMarketingConsent(self, request, context):  # type: ignore[no-untyped-def]
+        self._seen("SetMarketingConsent", request, context)
+        return _dm.SetMarketingConsentResponse(
+            consent=_dm.MarketingConsent(recipient_kind=request.recipient_kind, granted=request.granted)
+        )
+
+    def GetUnsubscribePage(self, request, context):  # type: ignore[no-untyped-def]
+        self._seen("GetUnsubscribePage", request, context)
+        if request.token != "good":
+            context.abort_with_status(to_rpc_status(NotFound("unsubscribe link", "")))
+        return _dm.GetUnsubscribePageResponse(recipient_name="<S••>", subscribed=True)
+
+    def Unsubscribe(self, request, context):  # type: ignore[no-untyped-def]
+        self._seen("Unsubscribe", request, context)
+        return _dm.UnsubscribeResponse(subscribed=False)
+
+
+@pytest.fixture
+def mail_web(make_app):  # type: ignore[no-untyped-def]
+    servicer = FakeDateMail()
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+    pb_grpc.add_ActivitiesServiceServicer_to_server(servicer, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    try:
+        yield make_app(activities_target=f"127.0.0.1:{port}").test_client(), servicer
+    finally:
+        server.stop(None)
+
+
+def test_date_mail_rules_consent_and_the_public_unsubscribe_pages(mail_web, admin_headers) -> None:  # type: ignore[no-untyped-def]
+    client, fake = mail_web
+    rule = {"name": "Birthday", "field": "birthday", "offset_days": -1, "send_time": "08:30"}
+    created = client.post("/api/v1/date-mail-rules", json=rule, headers=admin_headers)
+    assert created.status_code == 201
+    request, caller = fake.last("CreateDateMailRule")
+    assert (request.rule.field, request.rule.offset_days, request.rule.send_time) == ("birthday", -1, "08:30")
+    assert caller is not None
+    bad = client.post("/api/v1/date-mail-rules", json={**rule, "send_time": "8am"}, headers=admin_headers)
+    assert bad.status_code == 422
+    assert len([c for c in fake.calls if c[0] == "CreateDateMailRule"]) == 1
+    consent = client.put(
+        "/api/v1/marketing-consents/contact/cp_1",
+        json={"granted": True, "note": "web form"},
+        headers=admin_headers,
+    )
+    assert consent.status_code == 200
+    assert fake.last("SetMarketingConsent")[0].note == "web form"
+
+    page = client.get("/api/v1/unsubscribe/good")  # no bearer token
+    assert page.status_code == 200
+    assert "<form method=post>" in page.text
+    assert "&lt;S••&gt;" in page.text
+    assert all(c[0] != "Unsubscribe" for c in fake.calls)  # GET changes nothing
+    one_click = client.post(
+        "/api/v1/unsubscribe/good",
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert one_click.status_code == 200
+    assert fake.last("Unsubscribe")[0].token == "good"
+    assert client.get("/api/v1/unsubscribe/bad").status_code == 404

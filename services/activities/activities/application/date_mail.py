@@ -211,7 +211,7 @@ def _deliver_one(ctx: ActivitiesContext, send: PlannedSend, now: dt.datetime) ->
         if rule.field.marketing:
             token, digest = new_unsubscribe_token()
             uow.date_mail.add_token(digest, send.recipient_kind, send.recipient_id, send.key, now)
-            unsubscribe_url = f"{ctx.policy.public_base_url.rstrip('/')}/unsubscribe/{token}"
+            unsubscribe_url = f"{ctx.policy.public_base_url.rstrip('/')}/api/v1/unsubscribe/{token}"
         local = send.due_at.astimezone(zone_of(rule.time_zone)).date()
         years = send.year - date.date.year if rule.field.annual and date.date.year > 1 else 0
         context = {
