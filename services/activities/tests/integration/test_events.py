@@ -116,3 +116,27 @@ def test_identity_users_fill_attendee_names_and_emails(
         REP,
     ).activity
     assert (made.attendees[0].name, made.attendees[0].email) == ("Anan", "anan@example.co.th")
+
+
+def test_contact_events_carry_birthdays_and_consent_and_only_a_change_of_consent_applies(
+    with_events: ActivitiesUnderTest, nats_server: NatsServer
+) -> None:
+    from activities.application.consent import get_consent, set_consent
+
+    def person(version: int, consent: bool) -> bytes:
+        p = contact_res.ContactPerson(
+            id="cp_9", first_name="Somchai", email="somchai@siam.example", birthday="1985-02-28",
+            marketing_consent=consent,
+        )  # fmt: skip
+        p.audit.version = version
+        return contacts.ContactPersonChanged(contact_person=p).SerializeToString()
+
+    publish(nats_server.url, "crm.contacts.contact_person.created", person(1, True), str(uuid.uuid4()))
+    eventually(lambda: with_events.count("mail_dates", "subject_id = 'cp_9'"), what="birthday stored")
+
+    set_consent(with_events.service.context, REP, "contact", "cp_9", False, note="phone call")
+    publish(nats_server.url, "crm.contacts.contact_person.updated", person(2, True), str(uuid.uuid4()))
+    eventually(lambda: with_events.count("parties", "ref_id = 'cp_9' AND version = 2"), what="update applied")
+    state = get_consent(with_events.service.context, REP, "contact", "cp_9")
+    assert not state.granted  # contacts still says yes, but that is no change: the withdrawal stands
+    assert [(e.granted, e.source) for e in state.log] == [(True, "contacts"), (False, "api")]
