@@ -30,6 +30,7 @@ from sales_docs.domain.numbering import Era
 from sales_docs.domain.parties import Party
 from sales_docs.domain.quotations import ApprovalPolicy
 from sales_docs.events import DURABLE, handlers, outbox_recorder
+from sales_docs.metrics import SalesCollector, count_committed
 from sales_docs.settings import SalesDocsSettings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -133,6 +134,7 @@ def build_sales_docs(
             public_base_url=settings.public_base_url,
         ),
         clock=clock,
+        committed=count_committed,
     )
     return SalesDocsService(
         settings=settings,
@@ -155,6 +157,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     from types import FrameType
 
     from chassis.runtime import ServiceRuntime
+    from prometheus_client import REGISTRY
 
     args = list(sys.argv[1:] if argv is None else argv)
     if args not in ([], ["migrate"]):
@@ -165,6 +168,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"migrated {settings.resolved_database_url().split('@')[-1]}", flush=True)
         return
     service = build_sales_docs(settings)
+    # Pipeline gauges read at scrape time (once per process: the default registry is global).
+    REGISTRY.register(SalesCollector(service.database, service.context.policy.pipeline))
     runtime = ServiceRuntime(
         settings,
         service.database,

@@ -1,12 +1,13 @@
 """What every use case gets (database, numbering, peers, policy, seller, clock, ids, event
-recorder, mail) and the unit of work that gives one transaction its document stores and lets
-it emit events into the outbox and mail into the mail outbox."""
+recorder, mail, business counters) and the unit of work that gives one transaction its document
+stores and lets it emit events into the outbox and mail into the mail outbox. What a unit of
+work emitted is handed to `SalesContext.committed` (sales_docs.metrics) only after its commit."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,7 @@ from chassis.db import Database
 from chassis.errors import Conflict, NotFound, PermissionDenied
 from chassis.identity import Caller
 from chassis.mail import MailTables, OutgoingMail, queue_mail
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from sales_docs.adapters import tables as t
@@ -33,6 +35,8 @@ from sales_docs.domain.tax_invoices import TaxInvoice
 
 # Writes one event (subject, domain object or message source) into the session's outbox.
 EventRecorder = Callable[[Session, str, Any], None]
+# Receives what one transaction emitted, (subject, payload) in order, after it committed.
+CommitHook = Callable[[Sequence[tuple[str, Any]]], None]
 FINANCE_ROLES = ("accountant",)
 
 
@@ -74,11 +78,19 @@ class UnitOfWork:
         self.invoices = DocumentStore(session, t.tax_invoices, TaxInvoice)
         self.notes = DocumentStore(session, t.adjustment_notes, AdjustmentNote)
         self.receipts = DocumentStore(session, t.receipts, Receipt)
+        # What this transaction emitted (and noted), counted once it has committed.
+        self.emitted: list[tuple[str, Any]] = []
 
     def emit(self, subject: str, payload: Any) -> None:
         if self._recorder is None:
             raise RuntimeError("a read-only unit of work cannot emit events")
         self._recorder(self.session, subject, payload)
+        self.emitted.append((subject, payload))
+
+    def note(self, subject: str, payload: Any) -> None:
+        """Counts `subject` after the commit like an emitted event, without publishing it (a
+        quotation approved at once was also submitted)."""
+        self.emitted.append((subject, payload))
 
     def number(self, document_type: DocumentType, day: dt.date) -> str:
         """The next gapless number, taken in this transaction (a rollback gives it back)."""
@@ -99,14 +111,19 @@ class SalesContext:
     policy: Policy = field(default_factory=Policy)
     clock: Callable[[], dt.datetime] = utc_now
     ids: Callable[[str], str] = new_id
+    committed: CommitHook = lambda _emitted: None
 
     def today(self) -> dt.date:
         return self.clock().astimezone(dt.timezone(dt.timedelta(hours=7))).date()
 
     @contextmanager
     def transaction(self) -> Iterator[UnitOfWork]:
+        """A writing unit of work: commits at the end of the block, rolls back on error; what
+        it emitted goes to `committed` after the commit only."""
         with self.database.transaction() as session:
-            yield UnitOfWork(session, self.recorder, self.numbering, self.mail_tables)
+            uow = UnitOfWork(session, self.recorder, self.numbering, self.mail_tables)
+            yield uow
+        self.committed(uow.emitted)
 
     @contextmanager
     def reading(self) -> Iterator[UnitOfWork]:
@@ -114,8 +131,11 @@ class SalesContext:
             yield UnitOfWork(session, None, self.numbering, self.mail_tables)
 
     def within(self, session: Session) -> UnitOfWork:
-        """A unit of work inside a transaction someone else opened (event handlers)."""
-        return UnitOfWork(session, self.recorder, self.numbering, self.mail_tables)
+        """A unit of work inside a transaction someone else opened (event handlers); what it
+        emitted goes to `committed` when that transaction commits (nothing on a rollback)."""
+        uow = UnitOfWork(session, self.recorder, self.numbering, self.mail_tables)
+        event.listen(session, "after_commit", lambda _session: self.committed(uow.emitted), once=True)
+        return uow
 
 
 def load(

@@ -176,6 +176,7 @@ def submit_quotation(
             link = f"/quotations/{moved.id}"
             uow.emit(SUBMITTED, Submission(moved, PricingRecord.from_json(row["pricing"]), link))
         else:
+            uow.note(SUBMITTED, moved)  # counted as submitted too, not published
             uow.emit(subject("approved"), moved)
         return moved
 
