@@ -22,11 +22,12 @@ T = TypeVar("T")
 
 @pytest.fixture(scope="session")
 def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
-    # A short ack wait so events held by a killed consumer come back within seconds.
+    # A short ack wait so events held by a killed consumer come back within seconds; approvals
+    # looks for overdue steps every second (only steps of a policy with an SLA ever are).
     running = Platform(
         var_dir=Path(tmp_path_factory.mktemp("platform")),
         ports=Ports.choose(preferred=False),
-        extra_env={"CONSUMER_ACK_WAIT_SECONDS": "3"},
+        extra_env={"CONSUMER_ACK_WAIT_SECONDS": "3", "ESCALATION_CHECK_SECONDS": "1"},
     )
     try:
         running.start()
@@ -62,6 +63,9 @@ class Client:
         return requests.patch(
             f"{self.base_url}/api/v1{path}", json=body, headers=self._headers(None), timeout=15
         )
+
+    def delete(self, path: str) -> requests.Response:
+        return requests.delete(f"{self.base_url}/api/v1{path}", headers=self._headers(None), timeout=15)
 
 
 def login(base_url: str, email: str, password: str) -> Client:
