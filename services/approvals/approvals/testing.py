@@ -5,23 +5,20 @@ a real SMTP server; a clock the test can move; a client that calls as a given us
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import re
-import time
-import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import grpc
-import nats
 import sqlalchemy as sa
-from chassis.events import ensure_streams
 from chassis.identity import Caller
 from chassis.mail.testing import ReceivedMail
 from chassis.runtime import ServiceRuntime
+from chassis.testkit import eventually as eventually
+from chassis.testkit import publish_event
+from chassis.testkit import read_stream as read_stream
 from crm.approvals.v1 import approvals_service_pb2_grpc as pb_grpc
 from google.protobuf.message import Message
 
@@ -132,47 +129,6 @@ def stop_approvals(running: ApprovalsUnderTest) -> None:
     running.runtime.stop()
 
 
-async def _publish(url: str, subject: str, message: Message) -> None:
-    client = await nats.connect(url)
-    try:
-        js = client.jetstream()
-        await ensure_streams(js)
-        headers = {"Nats-Msg-Id": str(uuid.uuid4()), "Crm-Event-Type": message.DESCRIPTOR.full_name}
-        await js.publish(subject, message.SerializeToString(), headers=headers)
-    finally:
-        await client.close()
-
-
 def publish(url: str, subject: str, message: Message) -> None:
     """Publishes an event as another service's relay would."""
-    asyncio.run(_publish(url, subject, message))
-
-
-async def _read(url: str, subject: str, count: int, timeout: float) -> list[Any]:
-    client = await nats.connect(url)
-    try:
-        js = client.jetstream()
-        await ensure_streams(js)
-        subscription = await js.subscribe(subject, ordered_consumer=True)
-        found = [await subscription.next_msg(timeout=timeout) for _ in range(count)]
-        await subscription.unsubscribe()
-        return found
-    finally:
-        await client.close()
-
-
-def read_stream(url: str, subject: str, count: int = 1, timeout: float = 20.0) -> list[Any]:
-    """The first `count` messages on `subject` in the events stream."""
-    return asyncio.run(_read(url, subject, count, timeout))
-
-
-def eventually(probe: Callable[[], T | None], timeout: float = 20.0, what: str = "condition") -> T:
-    """Polls until `probe` returns something truthy."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
+    publish_event(url, subject, message)

@@ -5,20 +5,20 @@ given user, and helpers to publish and read events on a real nats-server."""
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import grpc
-import nats
-import nats.js.errors
 import sqlalchemy as sa
-from chassis.events import ensure_streams
 from chassis.identity import Caller
 from chassis.runtime import ServiceRuntime
+from chassis.testkit import consumer_caught_up as consumer_caught_up
+from chassis.testkit import delete_consumer as delete_consumer
+from chassis.testkit import eventually as eventually
+from chassis.testkit import publish_event
+from chassis.testkit import read_stream as read_stream
+from chassis.testkit import rpc_failure as rpc_failure
 from crm.contacts.v1 import contacts_service_pb2_grpc as pb_grpc
 from stdnum.th import pin
 
@@ -96,90 +96,7 @@ def stop_contacts(running: ContactsUnderTest) -> None:
     running.runtime.stop()
 
 
-def eventually(probe: Callable[[], T | None], timeout: float = 20.0, what: str = "condition") -> T:
-    """Polls until `probe` returns something truthy (events cross processes asynchronously)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-
-
-async def _publish(url: str, subject: str, payload: bytes, msg_id: str) -> bool:
-    client = await nats.connect(url)
-    try:
-        js = client.jetstream()
-        await ensure_streams(js)
-        ack = await js.publish(subject, payload, headers={"Nats-Msg-Id": msg_id})
-        return bool(ack.duplicate)
-    finally:
-        await client.close()
-
-
 def publish(url: str, subject: str, payload: bytes, msg_id: str) -> bool:
-    """Publishes an event to JetStream as another service's relay would; True when the
-    stream dropped it as a duplicate of an earlier Nats-Msg-Id."""
-    return asyncio.run(_publish(url, subject, payload, msg_id))
-
-
-async def _read(url: str, subject: str, count: int, timeout: float) -> list[Any]:
-    client = await nats.connect(url)
-    try:
-        js = client.jetstream()
-        await ensure_streams(js)
-        subscription = await js.subscribe(subject, ordered_consumer=True)
-        messages: list[Any] = []
-        while len(messages) < count:
-            messages.append(await subscription.next_msg(timeout=timeout))
-        await subscription.unsubscribe()
-        return messages
-    finally:
-        await client.close()
-
-
-def read_stream(url: str, subject: str, count: int = 1, timeout: float = 20.0) -> list[Any]:
-    """The first `count` messages on `subject` in the events stream."""
-    return asyncio.run(_read(url, subject, count, timeout))
-
-
-async def _delete_consumer(url: str, stream: str, durable: str) -> None:
-    client = await nats.connect(url)
-    try:
-        await client.jetstream().delete_consumer(stream, durable)
-    finally:
-        await client.close()
-
-
-def delete_consumer(url: str, stream: str, durable: str) -> None:
-    asyncio.run(_delete_consumer(url, stream, durable))
-
-
-def rpc_failure(call: Callable[[], Any]) -> tuple[grpc.StatusCode, str, dict[str, str]]:
-    """Runs a call that must fail: (code, message, {field path: reason})."""
-    from chassis.grpc import from_rpc_error
-
-    try:
-        call()
-    except grpc.RpcError as error:
-        code, message, violations = from_rpc_error(error)
-        return code, message, {v.field: v.reason for v in violations}
-    raise AssertionError("the call succeeded but was expected to fail")
-
-
-async def _consumer_done(url: str, stream: str, durable: str) -> bool:
-    client = await nats.connect(url)
-    try:
-        info = await client.jetstream().consumer_info(stream, durable)
-        return bool(info.num_pending == 0 and info.num_ack_pending == 0)
-    except nats.js.errors.NotFoundError:
-        return False
-    finally:
-        await client.close()
-
-
-def consumer_caught_up(url: str, stream: str, durable: str) -> bool:
-    """Whether the durable consumer exists and has every message of the stream acknowledged."""
-    return asyncio.run(_consumer_done(url, stream, durable))
+    """Publishes an event as another service's relay would; True when the stream dropped it as
+    a duplicate of an earlier Nats-Msg-Id."""
+    return publish_event(url, subject, payload, msg_id).duplicate

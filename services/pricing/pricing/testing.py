@@ -5,20 +5,18 @@ it as a given user, and a helper to publish other services' events on a real nat
 
 from __future__ import annotations
 
-import asyncio
-import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import grpc
-import nats
 import sqlalchemy as sa
-from chassis.events import ensure_streams
 from chassis.identity import Caller
 from chassis.runtime import ServiceRuntime
+from chassis.testkit import eventually as eventually
+from chassis.testkit import publish_event
+from chassis.testkit import rpc_failure as chassis_rpc_failure
 from crm.pricing.v1 import pricing_service_pb2_grpc as pb_grpc
 from google.protobuf.message import Message
 
@@ -95,49 +93,15 @@ def stop_pricing(running: PricingUnderTest) -> None:
     running.runtime.stop()
 
 
-def eventually(probe: Callable[[], T | None], timeout: float = 20.0, what: str = "condition") -> T:
-    """Polls until `probe` returns something truthy (events cross processes asynchronously)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-
-
-async def _publish(url: str, subject: str, message: Message, event_id: str) -> None:
-    client = await nats.connect(url)
-    try:
-        js = client.jetstream()
-        await ensure_streams(js)
-        await js.publish(
-            subject,
-            message.SerializeToString(),
-            headers={"Nats-Msg-Id": event_id, "Crm-Event-Type": message.DESCRIPTOR.full_name},
-        )
-    finally:
-        await client.close()
-
-
 def publish(url: str, subject: str, message: Message, event_id: str | None = None) -> str:
     """Publishes an event to JetStream as another service's relay would; returns its id."""
-    event_id = event_id or str(uuid.uuid4())
-    asyncio.run(_publish(url, subject, message, event_id))
-    return event_id
+    return publish_event(url, subject, message, event_id).event_id
 
 
 def rpc_failure(call: Callable[[], Any]) -> tuple[grpc.StatusCode, dict[str, str]]:
     """Runs a call that must fail: (code, {field path: reason})."""
-    from chassis.grpc import from_rpc_error
-
-    try:
-        call()
-    except grpc.RpcError as error:
-        code, _message, violations = from_rpc_error(error)
-        return code, {v.field: v.reason for v in violations}
-    raise AssertionError("the call succeeded but was expected to fail")
+    failure = chassis_rpc_failure(call)
+    return failure.code, failure.fields
 
 
 # --- rules for tests (REST-like builders over the gRPC contract) -------------------------------
