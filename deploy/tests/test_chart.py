@@ -5,6 +5,7 @@ hardened pods, NetworkPolicies that follow DESIGN.md §6, migration hooks, monit
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from collections.abc import Iterator
@@ -178,6 +179,40 @@ def test_callers_get_the_targets_of_what_they_call() -> None:
         f"{e.name.upper().replace('-', '_')}_TARGET" for e in SERVICE_ENTRIES
     }
     assert settings["gateway"]["MIGRATE_ON_START"] == "false"
+
+
+def settings_of(manifests: list[Manifest]) -> dict[str, dict[str, str]]:
+    return {
+        m.body["metadata"]["labels"]["app.kubernetes.io/name"]: m.body["data"]
+        for m in manifests
+        if m.kind == "ConfigMap" and m.name.endswith("-settings")
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "settings_class"),
+    [
+        ("sales-docs", "sales_docs.settings:SalesDocsSettings"),
+        ("approvals", "approvals.settings:ApprovalsSettings"),
+    ],
+)
+def test_mailers_get_smtp_links_and_only_settings_their_process_reads(
+    manifests: list[Manifest], name: str, settings_class: str
+) -> None:
+    """The settings ignore unknown variables, so a misspelt key would be lost silently."""
+    module, _, cls = settings_class.partition(":")
+    fields = {field.upper() for field in getattr(importlib.import_module(module), cls).model_fields}
+    data = settings_of(manifests)[name]
+    assert set(data) - fields == set()
+    assert {"SMTP_HOST", "SMTP_PORT", "SMTP_SECURITY", "MAIL_FROM", "PUBLIC_BASE_URL"} <= set(data)
+    assert data["PUBLIC_BASE_URL"] == "https://crm.example.co.th"
+
+
+def test_sales_docs_prints_the_configured_seller(manifests: list[Manifest]) -> None:
+    data = settings_of(manifests)["sales-docs"]
+    assert data["SELLER_NAME_EN"] == "Example Co., Ltd."
+    assert data["SELLER_ADDRESS"].endswith("10110")  # kept from values.yaml under production
+    assert len(data["SELLER_TAX_ID"]) == 13
 
 
 def test_production_reads_every_credential_from_existing_secrets() -> None:

@@ -121,6 +121,26 @@ def test_requests_show_up_under_the_names_ops_teams_know(platform: Platform, org
     assert "crm_customers_created_total " in contacts
 
 
+def test_sales_docs_exports_its_business_metrics_from_the_start(platform: Platform) -> None:
+    """Known label values are exported at 0 before any sale, and the pipeline gauges come from
+    sales-docs' database at scrape time (a failed read would leave them without samples)."""
+    sales = metrics_pages(platform)["sales-docs"]
+    for series in (
+        'crm_sales_quotations_total{event="submitted"}',
+        'crm_sales_quotation_value_thb_total{event="accepted"}',
+        'crm_sales_sale_orders_total{event="cancelled"}',
+        'crm_sales_opportunities_total{event="won"}',
+        "crm_sales_invoices_issued_total ",
+        "crm_sales_withholding_tax_thb_total ",
+        'crm_sales_pipeline_value_thb{stage="proposal"}',
+        'crm_sales_pipeline_weighted_value_thb{stage="negotiation"}',
+        'crm_sales_open_opportunities{stage="prospecting"}',
+        "crm_sales_quotations_awaiting_approval ",
+        "crm_sales_quotation_approval_wait_seconds ",
+    ):
+        assert f"\n{series}" in sales, series
+
+
 @pytest.mark.parametrize("name", ["up", "kube_pod_container_status_restarts_total"])
 def test_external_metrics_are_listed_with_their_source(name: str) -> None:
     assert external_metrics()[name]
