@@ -45,6 +45,7 @@ from pricing.settings import PricingSettings
 from pricing.synthetic import generate_rules, sample_request
 from sqlalchemy import update
 
+from crm_platform.bench.cpu import CpuMeter
 from crm_platform.bench.grpc_methods import CallStats, GrpcSettings, drive
 from crm_platform.bench.pricing_naive import evaluate_naively
 from crm_platform.bench.report import Figure, at_least, percentile, under
@@ -88,6 +89,10 @@ QUICK = PricingBenchSettings(
     naive_runs=5,
     grpc=GrpcSettings(seconds=2, warm_up=0.5),
 )
+
+
+# (method, figure label); Echo first, on the same server, the same client threads and settings.
+GRPC_RUNS = (("Echo", "Echo (chassis baseline)"), ("Evaluate", "Evaluate 20 lines over gRPC"))
 
 
 def load_rules(database_url: str, rules: Rules, customers: dict[str, frozenset[str]]) -> None:
@@ -190,16 +195,22 @@ def _start_process(database_url: str, work: Path) -> tuple[subprocess.Popen[byte
     raise TimeoutError("pricing not ready")
 
 
-def _call_maker(kind: str, request: pb.EvaluateRequest) -> Callable[[grpc.Channel], Callable[[], object]]:
+def _call_maker(
+    kind: str, requests: list[pb.EvaluateRequest]
+) -> Callable[[grpc.Channel], Callable[[], object]]:
+    """Each client thread cycles through `requests` (Evaluate) or echoes a customer id (Echo)."""
     metadata = tuple(SALES_DOCS.to_metadata())
 
     def evaluate(channel: grpc.Channel) -> Callable[[], object]:
         stub = pb_grpc.PricingServiceStub(channel)
-        return lambda: stub.Evaluate(request, metadata=metadata, timeout=CALL_TIMEOUT_SECONDS)
+        counter = iter(range(10**12))
+        return lambda: stub.Evaluate(
+            requests[next(counter) % len(requests)], metadata=metadata, timeout=CALL_TIMEOUT_SECONDS
+        )
 
     def echo(channel: grpc.Channel) -> Callable[[], object]:
         stub = diagnostics_pb2_grpc.DiagnosticsServiceStub(channel)
-        payload = diagnostics_pb2.EchoRequest(payload=request.customer_id)
+        payload = diagnostics_pb2.EchoRequest(payload=requests[0].customer_id)
         return lambda: stub.Echo(payload, metadata=metadata, timeout=CALL_TIMEOUT_SECONDS)
 
     return {"Evaluate": evaluate, "Echo": echo}[kind]
@@ -316,18 +327,23 @@ def run(settings: PricingBenchSettings, emit: Callable[[Figure], None]) -> list[
         try:
             add(Figure(SECTION, "service RSS with the rules loaded", _rss_mb(process.pid), "MB", under(500)))
             target = f"127.0.0.1:{port}"
-            message = evaluate_message(naive_batch[0])
+            messages = [evaluate_message(r) for r in naive_batch]
             rates: dict[str, CallStats] = {}
-            for kind in ("Echo", "Evaluate"):
-                rates[kind] = drive(target, _call_maker(kind, message), settings.grpc)
-                label = "Echo (chassis baseline)" if kind == "Echo" else "Evaluate 20 lines over gRPC"
+            for kind, label in GRPC_RUNS:
+                # The process runs in its own session: its pid is its process group.
+                meter = CpuMeter({"pricing": process.pid})
+                rates[kind] = stats = drive(target, _call_maker(kind, messages), settings.grpc, meter)
+                cpu = meter.used.get("pricing")
+                per_call = ""
+                if cpu and stats.calls:
+                    per_call = f"; server CPU {cpu / stats.calls * 1000:.2f} ms per call"
                 add(
                     Figure(
                         SECTION,
                         label,
-                        rates[kind].rate,
+                        stats.rate,
                         "req/s",
-                        note=f"{settings.grpc.threads} client threads; {rates[kind].describe()}",
+                        note=f"{settings.grpc.threads} client threads; {stats.describe()}{per_call}",
                     )
                 )
             add(

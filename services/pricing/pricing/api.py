@@ -256,15 +256,13 @@ class PricingServicer(pb_grpc.PricingServiceServicer):
 
     def Evaluate(self, request: pb.EvaluateRequest, context: Ctx) -> pb.EvaluateResponse:
         found = evaluation.evaluate(self.ctx, current_caller(), tr.evaluation_request_from(request))
-        return pb.EvaluateResponse(evaluation=out.evaluation_message(found))
+        return out.evaluate_response(found)
 
     def Simulate(self, request: pb.SimulateRequest, context: Ctx) -> pb.SimulateResponse:
         drafts = [_draft(i, d) for i, d in enumerate(request.drafts)]
         asked = tr.evaluation_request_from(request.evaluation, "evaluation")
         simulated, baseline = evaluation.simulate(self.ctx, current_caller(), asked, drafts)
-        return pb.SimulateResponse(
-            evaluation=out.evaluation_message(simulated), baseline=out.evaluation_message(baseline)
-        )
+        return out.simulate_response(simulated, baseline)
 
 
 def _draft(index: int, draft: pb.DraftRule) -> tuple[str, Any]:

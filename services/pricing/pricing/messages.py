@@ -4,9 +4,9 @@ findings. The reverse direction, with its field-named parse errors, is `pricing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
+from crm.pricing.v1 import pricing_service_pb2 as pb
 from crm.pricing.v1 import resources_pb2 as res
 
 from pricing.adapters.rule_store import Stored
@@ -15,14 +15,16 @@ from pricing.domain.model import (
     Category,
     Coupon,
     Evaluation,
+    Explanation,
     GiftRule,
     LineResult,
     PriceList,
     PriceListItem,
+    PriceSourceKind,
     Product,
     Promotion,
     StandardPrice,
-    Totals,
+    VatClass,
 )
 from pricing.translation import day_text, enum_number, money, text
 
@@ -204,102 +206,136 @@ def rule_message(kind: str, rule: Any, version: int = 0) -> Any:
 
 
 # --- evaluation --------------------------------------------------------------------------------
+#
+# An evaluation is the largest message the service sends (20 lines bring about 200
+# explanations). It is built as ONE nested dict handed to one constructor: upb fills the whole
+# tree in C, where building each sub-message in Python and passing it to its parent would copy
+# it once more per level (a Money into its line, the line into the Evaluation, the Evaluation
+# into the response). Each Decimal is turned into text once.
+
+_PRICE_SOURCE_KINDS: dict[str, int] = {
+    kind.value: res.PriceSourceKind.Value("PRICE_SOURCE_KIND_" + kind.value.upper())
+    for kind in PriceSourceKind
+}
+_VAT_CLASSES: dict[str, int] = {
+    vat.value: res.VatClass.Value("VAT_CLASS_" + vat.value.upper()) for vat in VatClass
+}
+_TOTALS = (
+    "subtotal",
+    "line_discounts",
+    "order_discounts",
+    "net",
+    "vat_base",
+    "zero_rated",
+    "exempt",
+    "vat",
+    "grand_total",
+)
+
+Fields = dict[str, Any]
 
 
-def _line(line: LineResult, currency: str) -> res.LineResult:
-    def m(amount: Decimal) -> Any:
-        return money(amount, currency)
-
-    message = res.LineResult(
-        index=line.index,
-        product_id=line.product_id,
-        unit=line.unit,
-        quantity=str(line.quantity),
-        base_unit_price=m(line.base_unit_price),
-        list_unit_price=m(line.list_unit_price),
-        source=res.PriceSource(
-            kind=enum_number(res.PriceSourceKind, line.source.kind, "PRICE_SOURCE_KIND_"),
-            price_list_id=line.source.price_list_id or "",
-            price_list_item_id=line.source.item_id or "",
-            standard_price_id=line.source.standard_price_id or "",
-        ),
-        gross=m(line.gross),
-        discounts=[
-            res.Discount(rule_id=d.rule_id, kind=d.kind, description=d.description, amount=m(d.amount))
+def _line_fields(line: LineResult, currency: str) -> Fields:
+    source = line.source
+    return {
+        "index": line.index,
+        "product_id": line.product_id,
+        "unit": line.unit,
+        "quantity": str(line.quantity),
+        "base_unit_price": {"amount": str(line.base_unit_price), "currency_code": currency},
+        "list_unit_price": {"amount": str(line.list_unit_price), "currency_code": currency},
+        "source": {
+            "kind": _PRICE_SOURCE_KINDS[source.kind],
+            "price_list_id": source.price_list_id or "",
+            "price_list_item_id": source.item_id or "",
+            "standard_price_id": source.standard_price_id or "",
+        },
+        "gross": {"amount": str(line.gross), "currency_code": currency},
+        "discounts": [
+            {
+                "rule_id": d.rule_id,
+                "kind": d.kind,
+                "description": d.description,
+                "amount": {"amount": str(d.amount), "currency_code": currency},
+            }
             for d in line.discounts
         ],
-        line_discount=m(line.line_discount),
-        order_discount=m(line.order_discount),
-        line_net=m(line.line_net),
-        net_unit_price=str(line.net_unit_price),
-        vat_class=enum_number(res.VatClass, line.vat_class, "VAT_CLASS_"),
-        vat_rate=str(line.vat_rate),
-        vat=m(line.vat),
-    )
-    return message
+        "line_discount": {"amount": str(line.line_discount), "currency_code": currency},
+        "order_discount": {"amount": str(line.order_discount), "currency_code": currency},
+        "line_net": {"amount": str(line.line_net), "currency_code": currency},
+        "net_unit_price": str(line.net_unit_price),
+        "vat_class": _VAT_CLASSES[line.vat_class],
+        "vat_rate": str(line.vat_rate),
+        "vat": {"amount": str(line.vat), "currency_code": currency},
+    }
 
 
-def _totals(totals: Totals, currency: str) -> res.Totals:
-    names = (
-        "subtotal",
-        "line_discounts",
-        "order_discounts",
-        "net",
-        "vat_base",
-        "zero_rated",
-        "exempt",
-        "vat",
-    )
-    values = {name: money(getattr(totals, name), currency) for name in names}
-    return res.Totals(grand_total=money(totals.grand_total, currency), **values)
+def _explanation_fields(e: Explanation) -> Fields:
+    fields: Fields = {
+        "rule_id": e.rule_id,
+        "rule_kind": e.rule_kind,
+        "applied": e.applied,
+        "reason": e.reason.value if e.reason else "",
+        "message": e.message,
+    }
+    if e.line_index is not None:
+        fields["line_index"] = e.line_index
+    return fields
+
+
+def evaluation_fields(evaluation: Evaluation) -> Fields:
+    """The fields of a res.Evaluation as a nested dict (the constructor's keyword form)."""
+    currency = evaluation.currency
+    totals = evaluation.totals
+    return {
+        "lines": [_line_fields(line, currency) for line in evaluation.lines],
+        "gifts": [
+            {
+                "gift_rule_id": g.rule_id,
+                "product_id": g.product_id,
+                "unit": g.unit,
+                "quantity": str(g.quantity),
+                "choices": list(g.choices),
+            }
+            for g in evaluation.gifts
+        ],
+        "order_discounts": [
+            {
+                "promotion_id": o.promotion_id,
+                "description": o.description,
+                "amount": {"amount": str(o.amount), "currency_code": currency},
+            }
+            for o in evaluation.order_discounts
+        ],
+        "totals": {
+            name: {"amount": str(getattr(totals, name)), "currency_code": currency} for name in _TOTALS
+        },
+        "explanations": [_explanation_fields(e) for e in evaluation.explanations],
+        "coupons": [
+            {"code": c.code, "accepted": c.accepted, "reason": c.reason, "promotion_id": c.promotion_id or ""}
+            for c in evaluation.coupons
+        ],
+        "currency_code": currency,
+        "vat_inclusive": evaluation.vat_inclusive,
+        "price_list_id": evaluation.price_list_id or "",
+        "pricing_version": evaluation.pricing_version,
+        "applied_promotion_ids": list(evaluation.applied_promotion_ids),
+    }
 
 
 def evaluation_message(evaluation: Evaluation) -> res.Evaluation:
-    currency = evaluation.currency
-    explanations = []
-    for e in evaluation.explanations:
-        explanation = res.Explanation(
-            rule_id=e.rule_id,
-            rule_kind=e.rule_kind,
-            applied=e.applied,
-            reason=e.reason.value if e.reason else "",
-            message=e.message,
-        )
-        if e.line_index is not None:
-            explanation.line_index = e.line_index
-        explanations.append(explanation)
-    return res.Evaluation(
-        lines=[_line(line, currency) for line in evaluation.lines],
-        gifts=[
-            res.GiftLine(
-                gift_rule_id=g.rule_id,
-                product_id=g.product_id,
-                unit=g.unit,
-                quantity=str(g.quantity),
-                choices=list(g.choices),
-            )
-            for g in evaluation.gifts
-        ],
-        order_discounts=[
-            res.OrderDiscount(
-                promotion_id=o.promotion_id, description=o.description, amount=money(o.amount, currency)
-            )
-            for o in evaluation.order_discounts
-        ],
-        totals=_totals(evaluation.totals, currency),
-        explanations=explanations,
-        coupons=[
-            res.CouponOutcome(
-                code=c.code, accepted=c.accepted, reason=c.reason, promotion_id=c.promotion_id or ""
-            )
-            for c in evaluation.coupons
-        ],
-        currency_code=currency,
-        vat_inclusive=evaluation.vat_inclusive,
-        price_list_id=evaluation.price_list_id or "",
-        pricing_version=evaluation.pricing_version,
-        applied_promotion_ids=list(evaluation.applied_promotion_ids),
-    )
+    return res.Evaluation(**evaluation_fields(evaluation))
+
+
+def evaluate_response(evaluation: Evaluation) -> pb.EvaluateResponse:
+    """The Evaluate response, built in one constructor call (see above)."""
+    fields: Fields = {"evaluation": evaluation_fields(evaluation)}
+    return pb.EvaluateResponse(**fields)
+
+
+def simulate_response(simulated: Evaluation, baseline: Evaluation) -> pb.SimulateResponse:
+    fields: Fields = {"evaluation": evaluation_fields(simulated), "baseline": evaluation_fields(baseline)}
+    return pb.SimulateResponse(**fields)
 
 
 SEVERITIES = {

@@ -17,7 +17,7 @@ from chassis.errors import PermissionDenied
 from chassis.identity import Caller
 from sqlalchemy.orm import Session
 
-from pricing.adapters.customers import CustomerGroups, Redemptions
+from pricing.adapters.customers import CustomerGroups, Redemptions, SnapshotReader
 from pricing.adapters.rule_store import RuleStore, Stored
 from pricing.application.rule_book_cache import RuleBookCache, UsageTotals
 
@@ -89,6 +89,10 @@ class PricingContext:
     usage: UsageTotals = field(default_factory=UsageTotals)
     policy: Policy = field(default_factory=Policy)
     ids: Callable[[str], str] = new_id
+    snapshots: SnapshotReader = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.snapshots = SnapshotReader(self.database.read_engine)
 
     @contextmanager
     def transaction(self) -> Iterator[UnitOfWork]:

@@ -29,11 +29,18 @@ def _prepare(ctx: PricingContext, request: EvaluationRequest) -> tuple[RuleBook,
     customer_id = request.customer.id.strip()
     if not customer_id:
         raise InvalidArgument("customer_id", "is required")
-    # A plain connection, not an ORM session: this is the hot path (one statement).
-    with ctx.database.read_engine.connect() as connection:
-        snapshot = read_snapshot(connection, customer_id)
-        book = ctx.books.fresh(connection, snapshot.version)
-        promotion_total, coupon_total = ctx.usage.fresh(connection, snapshot.usage_version)
+    # The hot path: one statement on a driver connection, and the book and totals in memory.
+    snapshot = ctx.snapshots.read(customer_id)
+    book = ctx.books.current(snapshot.version)
+    totals = ctx.usage.current(snapshot.usage_version)
+    if book is None or totals is None:
+        # Something changed since: read the snapshot again and load the changes in one read
+        # transaction, so the book, the totals and the customer's counts agree.
+        with ctx.database.read_engine.connect() as connection:
+            snapshot = read_snapshot(connection, customer_id)
+            book = ctx.books.fresh(connection, snapshot.version)
+            totals = ctx.usage.fresh(connection, snapshot.usage_version)
+    promotion_total, coupon_total = totals
     usage = Usage(
         promotion_total=promotion_total,
         promotion_customer=snapshot.promotion_uses,

@@ -60,6 +60,11 @@ class RuleBookCache:
             self._book = RuleBook.build(load_rules(store), version)
             return self._book
 
+    def current(self, version: int) -> RuleBook | None:
+        """The book if it is at `version` or later, else None (then call `fresh`)."""
+        book = self._book
+        return book if book is not None and book.version >= version else None
+
     def fresh(self, session: Session | Connection, version: int) -> RuleBook:
         """The book at `version` or later, loading what changed since the current book (no
         query when it is already fresh)."""
@@ -101,6 +106,12 @@ class UsageTotals:
         self.version = -1
         self.promotions: dict[str, int] = {}
         self.coupons: dict[str, int] = {}
+
+    def current(self, version: int) -> tuple[dict[str, int], dict[str, int]] | None:
+        """The totals if they are at `version` or later, else None (then call `fresh`)."""
+        if self.version >= version:
+            return self.promotions, self.coupons
+        return None
 
     def fresh(self, session: Session | Connection, version: int) -> tuple[dict[str, int], dict[str, int]]:
         if self.version >= version:
