@@ -6,17 +6,16 @@ scheduler and mail dispatcher). The runtime (`main`) and the tests build it with
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
-from chassis.background import BackgroundLoop
+from chassis.background import Task
 from chassis.db import Database, migrate
 from chassis.events import EventTables, Handler
 from chassis.mail import MailDispatcher, MailTemplates
-from chassis.runtime import ServiceRuntime
+from chassis.runtime import ServiceRuntime, service_main
 
 from activities.adapters.tables import event_tables, mail_tables
 from activities.api import SERVICE_NAME, ActivitiesServicer, registrar
@@ -43,7 +42,6 @@ class ActivitiesService:
     scheduler: ReminderScheduler
     dispatcher: MailDispatcher
     durable: str = DURABLE
-    background: BackgroundLoop | None = field(default=None, init=False)
 
     @property
     def register(self) -> Sequence[Callable[[grpc.Server], None]]:
@@ -53,23 +51,11 @@ class ActivitiesService:
     def service_names(self) -> Sequence[str]:
         return [SERVICE_NAME]
 
-    def start_background(self) -> None:
-        """Starts the reminder scheduler and the mail dispatcher (SCHEDULER_ENABLED)."""
-        if self.settings.scheduler_enabled and self.background is None:
-            self.database.add_commit_listener(self.dispatcher.wake)
-            self.background = BackgroundLoop(
-                "activities-reminders", [self.scheduler.run, self.dispatcher.run]
-            )
-            self.background.start()
-
-    def stop_background(self) -> None:
-        if self.background is not None:
-            self.background.stop(timeout=self.settings.shutdown_grace_seconds + 5)
-            self.background = None
-
-    def readiness(self) -> tuple[bool, str]:
-        alive = self.background is None or self.background.alive()
-        return alive, "reminders"
+    def background(self) -> list[Task]:
+        """The reminder scheduler and the mail dispatcher, when SCHEDULER_ENABLED."""
+        if not self.settings.scheduler_enabled:
+            return []
+        return [self.scheduler.run, self.dispatcher.run]
 
 
 def policy_of(settings: ActivitiesSettings) -> Policy:
@@ -119,38 +105,26 @@ def build_activities(settings: ActivitiesSettings, *, database: Database | None 
 
 
 def runtime_of(service: ActivitiesService) -> ServiceRuntime:
-    s = service
+    """The process around `service`: gRPC and ops servers, relay, consumer, reminders, mail."""
     return ServiceRuntime(
-        s.settings, s.database, s.tables, s.register, s.service_names, s.handlers, s.durable, [s.readiness]
+        service.settings,
+        service.database,
+        service.tables,
+        service.register,
+        service.service_names,
+        service.handlers,
+        service.durable,
+        background=service.background(),
+        commit_listeners=[service.dispatcher.wake],
     )
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """`python -m activities`: migrate, build, run until SIGTERM/SIGINT. `python -m activities
-    migrate` only migrates and exits (the Helm chart's migration Job)."""
-    import signal
-    import threading
-
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args not in ([], ["migrate"]):
-        raise SystemExit("usage: python -m activities [migrate]")
-    settings = ActivitiesSettings()
-    migrate_database(settings)
-    if args == ["migrate"]:
-        print(f"migrated {settings.resolved_database_url().split('@')[-1]}", flush=True)
-        return
-    service = build_activities(settings)
-    runtime = runtime_of(service)
-    stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
-    signal.signal(signal.SIGINT, lambda *_: stopping.set())
-    runtime.start()
-    service.start_background()
-    print(
-        f"{settings.service_name}: gRPC {settings.grpc_host}:{runtime.grpc_port}, "
-        f"HTTP http://{settings.http_host}:{runtime.http_port}",
-        flush=True,
+    """`python -m activities [migrate]` (see chassis.runtime.service_main)."""
+    service_main(
+        "activities",
+        ActivitiesSettings(),
+        migrate=migrate_database,
+        build=lambda s: runtime_of(build_activities(s)),
+        argv=argv,
     )
-    stopping.wait()
-    service.stop_background()
-    runtime.stop()

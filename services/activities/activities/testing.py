@@ -6,8 +6,6 @@ database, and a client that calls it as a given user."""
 from __future__ import annotations
 
 import datetime as dt
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,6 +14,9 @@ import grpc
 import sqlalchemy as sa
 from chassis.identity import Caller
 from chassis.runtime import ServiceRuntime
+from chassis.testkit import eventually as eventually
+from chassis.testkit import publish_event
+from chassis.testkit import rpc_failure as rpc_failure
 from crm.activities.v1 import activities_service_pb2_grpc as pb_grpc
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -98,7 +99,6 @@ def start_activities(settings: ActivitiesSettings, *, serve: bool = True) -> Act
         return ActivitiesUnderTest(service, None, idle, pb_grpc.ActivitiesServiceStub(idle))
     runtime = runtime_of(service)
     runtime.start()
-    service.start_background()
     channel = grpc.insecure_channel(f"127.0.0.1:{runtime.grpc_port}")
     return ActivitiesUnderTest(service, runtime, channel, pb_grpc.ActivitiesServiceStub(channel))
 
@@ -109,55 +109,15 @@ def stop_activities(running: ActivitiesUnderTest) -> None:
         return
     running.stopped = True
     running.channel.close()
-    running.service.stop_background()
     if running.runtime is not None:
         running.runtime.stop()
     else:
         running.service.database.dispose()
 
 
-def eventually(probe: Callable[[], T | None], timeout: float = 20.0, what: str = "condition") -> T:
-    """Polls until `probe` returns something truthy (work crosses threads asynchronously)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-
-
-def rpc_failure(call: Callable[[], Any]) -> tuple[grpc.StatusCode, str, dict[str, str]]:
-    """Runs a call that must fail: (code, message, {field path: reason})."""
-    from chassis.grpc import from_rpc_error
-
-    try:
-        call()
-    except grpc.RpcError as error:
-        code, message, violations = from_rpc_error(error)
-        return code, message, {v.field: v.reason for v in violations}
-    raise AssertionError("the call succeeded but was expected to fail")
-
-
-async def _publish(url: str, subject: str, payload: bytes, msg_id: str) -> None:
-    import nats
-    from chassis.events import ensure_streams
-
-    client = await nats.connect(url)
-    try:
-        js = client.jetstream()
-        await ensure_streams(js)
-        await js.publish(subject, payload, headers={"Nats-Msg-Id": msg_id})
-    finally:
-        await client.close()
-
-
 def publish(url: str, subject: str, payload: bytes, msg_id: str) -> None:
-    """Publishes an event to JetStream as another service's outbox relay would."""
-    import asyncio
-
-    asyncio.run(_publish(url, subject, payload, msg_id))
+    """Publishes an event as another service's relay would."""
+    publish_event(url, subject, payload, msg_id)
 
 
 def add_user(
