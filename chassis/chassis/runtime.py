@@ -53,6 +53,8 @@ class ServiceRuntime:
     # mail dispatcher's `wake`, so queued mail leaves at once instead of at the next poll).
     background: Sequence[Task] = ()
     commit_listeners: Sequence[Callable[[], None]] = ()
+    # Called last when the process stops (e.g. channels to other services).
+    closers: Sequence[Callable[[], None]] = ()
     grpc_server: GrpcServer | None = field(default=None, init=False)
     ops_server: OpsServer | None = field(default=None, init=False)
     relay: OutboxRelay | None = field(default=None, init=False)
@@ -150,6 +152,11 @@ class ServiceRuntime:
         if self.ops_server is not None:
             self.ops_server.stop()
         self.database.dispose()
+        for close in self.closers:
+            try:
+                close()
+            except Exception:
+                log.exception("error while closing")
         log.info("service stopped")
 
 

@@ -120,7 +120,7 @@ def numbering_under_load(settings: SalesBenchSettings, emit: Callable[[Figure], 
             try:
                 return _drive(service, _customer(contacts), settings, emit)
             finally:
-                service.stop_background()
+                service.close()
                 service.database.dispose()
         finally:
             stop_contacts(contacts)

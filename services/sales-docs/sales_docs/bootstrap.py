@@ -9,16 +9,16 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
-from chassis.background import BackgroundLoop, Task
+from chassis.background import Task
 from chassis.db import Database, migrate
 from chassis.events import EventTables, Handler
 from chassis.mail import MailDispatcher, MailTables
+from chassis.runtime import ServiceRuntime, service_main
 
 from sales_docs.adapters.numbering import Numbering
 from sales_docs.adapters.peers import GrpcPeers, Peers
@@ -51,7 +51,6 @@ class SalesDocsService:
     dispatcher: MailDispatcher
     peers: Peers
     durable: str = DURABLE
-    _background: BackgroundLoop | None = field(default=None, init=False)
 
     @property
     def register(self) -> Sequence[Callable[[grpc.Server], None]]:
@@ -70,22 +69,15 @@ class SalesDocsService:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self.settings.expiry_check_seconds)
 
-    def start_background(self) -> None:
-        """The mail dispatcher (woken by commits) and the expiry job, on their own thread."""
+    def background(self) -> list[Task]:
+        """The expiry job, and the mail dispatcher (woken by commits) when mail is on."""
         tasks: list[Task] = [self.run_expiry]
         if self.settings.mail_enabled:
-            self.database.add_commit_listener(self.dispatcher.wake)
             tasks.append(self.dispatcher.run)
-        self._background = BackgroundLoop("sales-docs-background", tasks)
-        self._background.start()
+        return tasks
 
-    def background_ready(self) -> tuple[bool, str]:
-        return self._background is not None and self._background.alive(), "mail+expiry"
-
-    def stop_background(self, timeout: float = 10.0) -> None:
-        if self._background is not None:
-            self._background.stop(timeout)
-            self._background = None
+    def close(self) -> None:
+        """Closes the channels to pricing and contacts."""
         if isinstance(self.peers, GrpcPeers):
             self.peers.close()
 
@@ -149,51 +141,32 @@ def build_sales_docs(
     )
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """`python -m sales_docs`: migrate, build, run until SIGTERM/SIGINT; `python -m sales_docs
-    migrate` only migrates (the chart's migration Job)."""
-    import signal
-    import threading
-    from types import FrameType
-
-    from chassis.runtime import ServiceRuntime
-    from prometheus_client import REGISTRY
-
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args not in ([], ["migrate"]):
-        raise SystemExit("usage: python -m sales_docs [migrate]")
-    settings = SalesDocsSettings()
-    migrate_database(settings)
-    if args == ["migrate"]:
-        print(f"migrated {settings.resolved_database_url().split('@')[-1]}", flush=True)
-        return
-    service = build_sales_docs(settings)
-    # Pipeline gauges read at scrape time (once per process: the default registry is global).
-    REGISTRY.register(SalesCollector(service.database, service.context.policy.pipeline))
-    runtime = ServiceRuntime(
-        settings,
+def runtime_of(service: SalesDocsService) -> ServiceRuntime:
+    """The process around `service`: gRPC and ops servers, relay, consumer, expiry job, mail."""
+    return ServiceRuntime(
+        service.settings,
         service.database,
         service.tables,
         service.register,
         service.service_names,
         service.handlers,
         service.durable,
-        readiness=[service.background_ready],
+        background=service.background(),
+        commit_listeners=[service.dispatcher.wake],
+        closers=[service.close],
     )
-    stopping = threading.Event()
 
-    def on_signal(_signum: int, _frame: FrameType | None) -> None:
-        stopping.set()
 
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-    service.start_background()
-    runtime.start()
-    print(
-        f"{settings.service_name}: gRPC {settings.grpc_host}:{runtime.grpc_port}, "
-        f"HTTP http://{settings.http_host}:{runtime.http_port}",
-        flush=True,
-    )
-    stopping.wait()
-    service.stop_background()
-    runtime.stop()
+def serving(settings: SalesDocsSettings) -> ServiceRuntime:
+    """The service with its pipeline gauges, read at scrape time, registered once per process
+    (the default registry is global)."""
+    from prometheus_client import REGISTRY
+
+    service = build_sales_docs(settings)
+    REGISTRY.register(SalesCollector(service.database, service.context.policy.pipeline))
+    return runtime_of(service)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """`python -m sales_docs [migrate]` (see chassis.runtime.service_main)."""
+    service_main("sales_docs", SalesDocsSettings(), migrate=migrate_database, build=serving, argv=argv)

@@ -4,6 +4,7 @@ calling real pricing and contacts services at the given targets."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from chassis.identity import Caller
 from chassis.runtime import ServiceRuntime
 from crm.sales.v1 import sales_service_pb2_grpc as pb_grpc
 
-from sales_docs.bootstrap import SalesDocsService, build_sales_docs, migrate_database
+from sales_docs.bootstrap import SalesDocsService, build_sales_docs, migrate_database, runtime_of
 from sales_docs.settings import SalesDocsSettings
 
 ADMIN = Caller("u-admin", frozenset({"admin"}))
@@ -66,15 +67,8 @@ def start_sales_docs(
     )
     migrate_database(settings)
     service = build_sales_docs(settings)
-    runtime = ServiceRuntime(
-        settings,
-        service.database,
-        service.tables,
-        service.register,
-        service.service_names,
-        service.handlers,
-        service.durable,
-    )
+    # No expiry loop or mail dispatcher in tests: they drive those passes themselves.
+    runtime = dataclasses.replace(runtime_of(service), background=())
     runtime.start()
     channel = grpc.insecure_channel(f"127.0.0.1:{runtime.grpc_port}")
     return SalesDocsUnderTest(service, runtime, channel, pb_grpc.SalesServiceStub(channel))
@@ -86,4 +80,3 @@ def stop_sales_docs(running: SalesDocsUnderTest) -> None:
     running.stopped = True
     running.channel.close()
     running.runtime.stop()
-    running.service.stop_background()
