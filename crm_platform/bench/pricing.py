@@ -91,8 +91,14 @@ QUICK = PricingBenchSettings(
 )
 
 
-# (method, figure label); Echo first, on the same server, the same client threads and settings.
-GRPC_RUNS = (("Echo", "Echo (chassis baseline)"), ("Evaluate", "Evaluate 20 lines over gRPC"))
+# (call, figure label); Echo first, all on the same server with the same client threads and
+# settings. "Evaluate" is the default call (explanations included: what the target is about);
+# "Evaluate explain=false" is the same requests asking for no explanations, reported beside it.
+GRPC_RUNS = (
+    ("Echo", "Echo (chassis baseline)"),
+    ("Evaluate", "Evaluate 20 lines over gRPC (default, with explanations)"),
+    ("Evaluate explain=false", "Evaluate 20 lines over gRPC, explain=false"),
+)
 
 
 def load_rules(database_url: str, rules: Rules, customers: dict[str, frozenset[str]]) -> None:
@@ -200,6 +206,16 @@ def _call_maker(
 ) -> Callable[[grpc.Channel], Callable[[], object]]:
     """Each client thread cycles through `requests` (Evaluate) or echoes a customer id (Echo)."""
     metadata = tuple(SALES_DOCS.to_metadata())
+    plain = [pb.EvaluateRequest(explain=False) for _ in requests]
+    for message, request in zip(plain, requests, strict=True):
+        message.MergeFrom(request)
+
+    def evaluate_plain(channel: grpc.Channel) -> Callable[[], object]:
+        stub = pb_grpc.PricingServiceStub(channel)
+        counter = iter(range(10**12))
+        return lambda: stub.Evaluate(
+            plain[next(counter) % len(plain)], metadata=metadata, timeout=CALL_TIMEOUT_SECONDS
+        )
 
     def evaluate(channel: grpc.Channel) -> Callable[[], object]:
         stub = pb_grpc.PricingServiceStub(channel)
@@ -213,7 +229,7 @@ def _call_maker(
         payload = diagnostics_pb2.EchoRequest(payload=requests[0].customer_id)
         return lambda: stub.Echo(payload, metadata=metadata, timeout=CALL_TIMEOUT_SECONDS)
 
-    return {"Evaluate": evaluate, "Echo": echo}[kind]
+    return {"Evaluate": evaluate, "Evaluate explain=false": evaluate_plain, "Echo": echo}[kind]
 
 
 def run(settings: PricingBenchSettings, emit: Callable[[Figure], None]) -> list[Figure]:
@@ -349,10 +365,19 @@ def run(settings: PricingBenchSettings, emit: Callable[[Figure], None]) -> list[
             add(
                 Figure(
                     SECTION,
-                    "Evaluate(20) / Echo over gRPC",
+                    "Evaluate(20) / Echo over gRPC (default call)",
                     rates["Evaluate"].rate / rates["Echo"].rate,
                     "x",
                     at_least(0.5),
+                )
+            )
+            add(
+                Figure(
+                    SECTION,
+                    "Evaluate(20, explain=false) / Echo over gRPC",
+                    rates["Evaluate explain=false"].rate / rates["Echo"].rate,
+                    "x",
+                    note="for context; the target is the default call's",
                 )
             )
         finally:

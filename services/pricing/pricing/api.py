@@ -256,13 +256,13 @@ class PricingServicer(pb_grpc.PricingServiceServicer):
 
     def Evaluate(self, request: pb.EvaluateRequest, context: Ctx) -> pb.EvaluateResponse:
         found = evaluation.evaluate(self.ctx, current_caller(), tr.evaluation_request_from(request))
-        return out.evaluate_response(found)
+        return out.evaluate_response(found, out.explain_of(request))
 
     def Simulate(self, request: pb.SimulateRequest, context: Ctx) -> pb.SimulateResponse:
         drafts = [_draft(i, d) for i, d in enumerate(request.drafts)]
         asked = tr.evaluation_request_from(request.evaluation, "evaluation")
         simulated, baseline = evaluation.simulate(self.ctx, current_caller(), asked, drafts)
-        return out.simulate_response(simulated, baseline)
+        return out.simulate_response(simulated, baseline, out.explain_of(request.evaluation))
 
 
 def _draft(index: int, draft: pb.DraftRule) -> tuple[str, Any]:

@@ -283,8 +283,9 @@ def _explanation_fields(e: Explanation) -> Fields:
     return fields
 
 
-def evaluation_fields(evaluation: Evaluation) -> Fields:
-    """The fields of a res.Evaluation as a nested dict (the constructor's keyword form)."""
+def evaluation_fields(evaluation: Evaluation, explain: bool = True) -> Fields:
+    """The fields of a res.Evaluation as a nested dict (the constructor's keyword form);
+    without `explanations` when the caller did not ask for them (`explain` false)."""
     currency = evaluation.currency
     totals = evaluation.totals
     return {
@@ -310,7 +311,7 @@ def evaluation_fields(evaluation: Evaluation) -> Fields:
         "totals": {
             name: {"amount": str(getattr(totals, name)), "currency_code": currency} for name in _TOTALS
         },
-        "explanations": [_explanation_fields(e) for e in evaluation.explanations],
+        "explanations": [_explanation_fields(e) for e in evaluation.explanations] if explain else [],
         "coupons": [
             {"code": c.code, "accepted": c.accepted, "reason": c.reason, "promotion_id": c.promotion_id or ""}
             for c in evaluation.coupons
@@ -327,14 +328,24 @@ def evaluation_message(evaluation: Evaluation) -> res.Evaluation:
     return res.Evaluation(**evaluation_fields(evaluation))
 
 
-def evaluate_response(evaluation: Evaluation) -> pb.EvaluateResponse:
+def explain_of(request: pb.EvaluateRequest) -> bool:
+    """EvaluateRequest.explain: unset means true."""
+    return request.explain if request.HasField("explain") else True
+
+
+def evaluate_response(evaluation: Evaluation, explain: bool = True) -> pb.EvaluateResponse:
     """The Evaluate response, built in one constructor call (see above)."""
-    fields: Fields = {"evaluation": evaluation_fields(evaluation)}
+    fields: Fields = {"evaluation": evaluation_fields(evaluation, explain)}
     return pb.EvaluateResponse(**fields)
 
 
-def simulate_response(simulated: Evaluation, baseline: Evaluation) -> pb.SimulateResponse:
-    fields: Fields = {"evaluation": evaluation_fields(simulated), "baseline": evaluation_fields(baseline)}
+def simulate_response(
+    simulated: Evaluation, baseline: Evaluation, explain: bool = True
+) -> pb.SimulateResponse:
+    fields: Fields = {
+        "evaluation": evaluation_fields(simulated, explain),
+        "baseline": evaluation_fields(baseline, explain),
+    }
     return pb.SimulateResponse(**fields)
 
 

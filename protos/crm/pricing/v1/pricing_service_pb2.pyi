@@ -1541,11 +1541,18 @@ class EvaluateRequest(_message.Message):
     LINES_FIELD_NUMBER: _builtins.int
     COUPON_CODES_FIELD_NUMBER: _builtins.int
     GIFT_CHOICES_FIELD_NUMBER: _builtins.int
+    EXPLAIN_FIELD_NUMBER: _builtins.int
     customer_id: _builtins.str
     document_date: _builtins.str
     """YYYY-MM-DD."""
     currency_code: _builtins.str
     """Empty = "THB"."""
+    explain: _builtins.bool
+    """Whether the response carries `explanations` (every rule considered, applied or why not).
+    Unset = true. A caller that stores only the prices, `applied_promotion_ids` and
+    `pricing_version` (sales-docs) may send false for a smaller, cheaper response; everything
+    else in the evaluation is the same.
+    """
     @_builtins.property
     def lines(self) -> _containers.RepeatedCompositeFieldContainer[_resources_pb2.EvaluationLine]: ...
     @_builtins.property
@@ -1561,12 +1568,15 @@ class EvaluateRequest(_message.Message):
         lines: _abc.Iterable[_resources_pb2.EvaluationLine] | None = ...,
         coupon_codes: _abc.Iterable[_builtins.str] | None = ...,
         gift_choices: _abc.Iterable[_resources_pb2.GiftChoice] | None = ...,
+        explain: _builtins.bool | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_explain", b"_explain", "explain", b"explain"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["coupon_codes", b"coupon_codes", "currency_code", b"currency_code", "customer_id", b"customer_id", "document_date", b"document_date", "gift_choices", b"gift_choices", "lines", b"lines"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_explain", b"_explain", "coupon_codes", b"coupon_codes", "currency_code", b"currency_code", "customer_id", b"customer_id", "document_date", b"document_date", "explain", b"explain", "gift_choices", b"gift_choices", "lines", b"lines"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    def WhichOneof(self, oneof_group: _Never) -> None: ...
+    _WhichOneofReturnType__explain: _TypeAlias = _typing.Literal["explain"]  # noqa: Y015
+    _WhichOneofArgType__explain: _TypeAlias = _typing.Literal["_explain", b"_explain"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__explain) -> _WhichOneofReturnType__explain | None: ...
 
 Global___EvaluateRequest: _TypeAlias = EvaluateRequest  # noqa: Y015
 

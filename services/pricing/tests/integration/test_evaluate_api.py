@@ -141,3 +141,31 @@ def test_a_bad_draft_names_its_place_in_the_request(pricing: PricingUnderTest) -
     )
     assert code == grpc.StatusCode.INVALID_ARGUMENT
     assert "drafts[0].promotion.percent" in fields
+
+
+def test_explain_false_leaves_out_only_the_explanations(pricing: PricingUnderTest) -> None:
+    product, _ = _catalogue(pricing)
+    create(
+        pricing,
+        "promotion",
+        name="ลด 10% เมื่อซื้อ 10",
+        reward=res.REWARD_KIND_PERCENT_OFF,
+        percent="10",
+        product_ids=[product.id],
+        min_quantity="10",
+    )
+    create(pricing, "promotion", name="ลด 5%", reward=res.REWARD_KIND_PERCENT_OFF, percent="5")
+
+    default = _evaluate(pricing, (product.id, "4"))
+    explained = _evaluate(pricing, (product.id, "4"), explain=True)
+    plain = _evaluate(pricing, (product.id, "4"), explain=False)
+
+    assert default == explained
+    reasons = {(e.applied, e.reason) for e in default.explanations}
+    assert reasons == {(True, ""), (False, "min_quantity_not_met")}
+    assert list(plain.explanations) == []
+    without = res.Evaluation()
+    without.CopyFrom(default)
+    del without.explanations[:]
+    assert plain == without
+    assert Decimal(plain.totals.net.amount) == Decimal("380.00")
