@@ -19,8 +19,10 @@ from chassis.mail.schema import (
     SENDING,
     SENT,
     MailTables,
+    add_mail_headers_column,
     add_mail_tables,
     create_mail_tables,
+    drop_mail_headers_column,
     drop_mail_tables,
 )
 from chassis.mail.settings import MailSettings
@@ -43,8 +45,10 @@ __all__ = [
     "PermanentMailError",
     "RenderedMail",
     "TemporaryMailError",
+    "add_mail_headers_column",
     "add_mail_tables",
     "create_mail_tables",
+    "drop_mail_headers_column",
     "drop_mail_tables",
     "failed_mail",
     "mail_backlog",

@@ -193,6 +193,7 @@ class MailDispatcher:
             text=row.text_body,
             html=row.html_body,
             language=row.language,
+            headers=[(str(n), str(v)) for n, v in json.loads(row.headers or "[]")],
             attachments=[(f.filename, f.content_type, bytes(f.content)) for f in files],
         )
         try:

@@ -42,6 +42,7 @@ def queue_mail(
         "text_body": message.text,
         "html_body": message.html,
         "language": message.language,
+        "headers": json.dumps([list(h) for h in message.headers]) if message.headers else None,
         "status": QUEUED,
         "attempts": 0,
         "next_attempt_at": not_before or now,

@@ -5,6 +5,11 @@ change that caused it (a decision, a reminder), so a mail exists if and only if 
 committed. `dedupe_key` is unique: the same logical mail is queued once even when its cause
 is retried. `mail_attachments` holds the files of a mail. `add_mail_tables` puts both on a
 service's metadata; `create_mail_tables(op)` is the same schema for an Alembic migration.
+
+Later columns come with a migration helper that each service's own new migration calls:
+`add_mail_headers_column(op)` (extra headers, JSON). It adds the column only when it is
+missing, because `create_mail_tables` creates the current schema: a database created after
+the column existed already has it, an older one gets it.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import (
     Column,
     DateTime,
@@ -30,6 +36,7 @@ from sqlalchemy.schema import SchemaItem
 MAIL_OUTBOX_TABLE = "mail_outbox"
 MAIL_ATTACHMENTS_TABLE = "mail_attachments"
 DUE_INDEX = "ix_mail_outbox_status_next_attempt_at"
+HEADERS_COLUMN = "headers"
 
 # Row states: queued (waiting for its next attempt), sending (claimed by one dispatcher until
 # `claimed_until`), sent, failed (permanent error or attempts used up; `last_error` says why).
@@ -45,6 +52,11 @@ class MailTables:
 
     outbox: Table
     attachments: Table
+
+
+def _headers_column() -> Column[str]:
+    # A JSON list of [name, value]; NULL on rows queued before the column existed.
+    return Column(HEADERS_COLUMN, Text, nullable=True)
 
 
 def _outbox_items() -> list[SchemaItem]:
@@ -67,6 +79,7 @@ def _outbox_items() -> list[SchemaItem]:
         Column("created_at", DateTime(timezone=True), nullable=False),
         Column("sent_at", DateTime(timezone=True), nullable=True),
         Column("failed_at", DateTime(timezone=True), nullable=True),
+        _headers_column(),
         Index(DUE_INDEX, "status", "next_attempt_at"),
     ]
 
@@ -100,3 +113,22 @@ def drop_mail_tables(op: Any) -> None:
     op.drop_table(MAIL_ATTACHMENTS_TABLE)
     op.drop_index(DUE_INDEX, table_name=MAIL_OUTBOX_TABLE)
     op.drop_table(MAIL_OUTBOX_TABLE)
+
+
+def _has_headers_column(op: Any) -> bool:
+    columns = sa.inspect(op.get_bind()).get_columns(MAIL_OUTBOX_TABLE)
+    return any(column["name"] == HEADERS_COLUMN for column in columns)
+
+
+def add_mail_headers_column(op: Any) -> None:
+    """For a service's new Alembic migration: adds `mail_outbox.headers` when it is missing
+    (an outbox created before extra headers existed); a no-op on a current one."""
+    if not _has_headers_column(op):
+        op.add_column(MAIL_OUTBOX_TABLE, _headers_column())
+
+
+def drop_mail_headers_column(op: Any) -> None:
+    """The `downgrade()` counterpart of `add_mail_headers_column` (batch mode for SQLite)."""
+    if _has_headers_column(op):
+        with op.batch_alter_table(MAIL_OUTBOX_TABLE) as batch:
+            batch.drop_column(HEADERS_COLUMN)

@@ -120,9 +120,11 @@ def build_message(
     html: str | None,
     language: str,
     attachments: list[tuple[str, str, bytes]],
+    headers: list[tuple[str, str]] | None = None,
 ) -> EmailMessage:
     """The MIME message of an outbox row. Its Message-ID comes from the row id, so a resend
-    after a crash mid-send carries the same id (receiving systems may drop the copy)."""
+    after a crash mid-send carries the same id (receiving systems may drop the copy). Extra
+    `headers` were checked when queued (OutgoingMail.validate) and follow the standard ones."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = ", ".join(to)
@@ -131,6 +133,8 @@ def build_message(
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = f"<{mail_id}@{domain_of(sender)}>"
+    for name, value in headers or ():
+        message[name] = value
     message.set_content(text)
     if html is not None:
         message.add_alternative(html, subtype="html")

@@ -167,6 +167,12 @@ def plan_date_mail(ctx: ActivitiesContext) -> int:
     return planned
 
 
+def unsubscribe_headers(url: str) -> tuple[tuple[str, str], ...]:
+    """RFC 2369 `List-Unsubscribe` with the HTTPS link and RFC 8058 one-click: mail programs
+    POST `List-Unsubscribe=One-Click` to the link, which the gateway's POST route takes."""
+    return (("List-Unsubscribe", f"<{url}>"), ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
+
+
 @dataclass(frozen=True)
 class DateMailReport:
     sent: int = 0
@@ -222,7 +228,10 @@ def _deliver_one(ctx: ActivitiesContext, send: PlannedSend, now: dt.datetime) ->
         }
         rendered = ctx.templates.render(rule.template, rule.language, context)
         address = uow.directory.party_email(send.recipient_kind, send.recipient_id)
-        mail_id = uow.mail(rendered.to(address), dedupe_key=f"datemail:{send.key}")
+        mail = rendered.to(address)
+        if unsubscribe_url:
+            mail = replace(mail, headers=unsubscribe_headers(unsubscribe_url))
+        mail_id = uow.mail(mail, dedupe_key=f"datemail:{send.key}")
         uow.date_mail.set_mail_id(send.key, mail_id)
     return "sent"
 

@@ -91,7 +91,11 @@ def test_a_birthday_greeting_goes_out_once_at_nine_bangkok_with_an_unsubscribe_l
     service.service.dispatcher.dispatch_due()
     [mail] = sink.to("somchai@siam.example")
     assert mail.subject == "Happy birthday, Somchai cp_1!"
-    assert re.search(r"/unsubscribe/[A-Za-z0-9_-]{43}\b", mail.body())
+    link = re.search(r"https?://\S+/api/v1/unsubscribe/[A-Za-z0-9_-]{43}\b", mail.body())
+    assert link is not None
+    # RFC 2369 / RFC 8058 headers: the same link, and one-click by POST.
+    assert mail.message["List-Unsubscribe"] == f"<{link.group(0)}>"
+    assert mail.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert service.count("unsubscribe_tokens") == 1
     assert service.count("mail_outbox", "dedupe_key LIKE 'datemail:%'") == 1
 
@@ -147,6 +151,7 @@ def test_contract_end_is_service_mail_sent_without_consent(
     [mail] = sink.to("buyer@siam.example")
     assert "2026-06-30" in mail.subject
     assert "unsubscribe" not in mail.body()
+    assert mail.message["List-Unsubscribe"] is None  # service mail: no unsubscribe
 
 
 def test_exactly_once_across_a_restart_and_between_racing_schedulers(
