@@ -23,11 +23,20 @@ T = TypeVar("T")
 @pytest.fixture(scope="session")
 def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     # A short ack wait so events held by a killed consumer come back within seconds; approvals
-    # looks for overdue steps every second (only steps of a policy with an SLA ever are).
+    # looks for overdue steps every second (only steps of a policy with an SLA ever are);
+    # activities' scheduler (SCHEDULER_ENABLED, on by default) polls reminders and plans date
+    # mail every second instead of every 10 s / 60 s, so a rule due now is sent within seconds.
+    # Only activities reads REMINDER_POLL_SECONDS and DATE_MAIL_PLAN_SECONDS.
     running = Platform(
         var_dir=Path(tmp_path_factory.mktemp("platform")),
         ports=Ports.choose(preferred=False),
-        extra_env={"CONSUMER_ACK_WAIT_SECONDS": "3", "ESCALATION_CHECK_SECONDS": "1"},
+        extra_env={
+            "CONSUMER_ACK_WAIT_SECONDS": "3",
+            "ESCALATION_CHECK_SECONDS": "1",
+            "SCHEDULER_ENABLED": "true",
+            "REMINDER_POLL_SECONDS": "1",
+            "DATE_MAIL_PLAN_SECONDS": "1",
+        },
     )
     try:
         running.start()

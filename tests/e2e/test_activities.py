@@ -1,10 +1,17 @@
 """Activities through the gateway: a visit for a customer (its name kept current from contacts
 events), a conflict refused then saved with an override, a check-in against the customer's
-location, and the user's iCalendar feed fetched without a bearer token."""
+location, the user's iCalendar feed fetched without a bearer token, and a birthday mail
+(contacts REST → event → date-mail rule → scheduler → SMTP sink) with RFC 8058 one-click
+unsubscribe logged as a consent change."""
 
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
+import re
+import time
+from email.message import EmailMessage
 from typing import Any
 
 import recurring_ical_events
@@ -134,3 +141,79 @@ def test_a_rep_does_not_see_another_teams_visit(org: Org) -> None:
     assert org.admin.get(f"/activities/{made['id']}").status_code == 200
     page = org.south_rep.get("/calendar", view="week", date=start.date().isoformat())
     assert made["id"] in [e["activity"]["id"] for e in page.json()["entries"]]
+
+
+def received_mail(platform: Platform, address: str) -> list[EmailMessage]:
+    """Messages the platform's SMTP sink saved (var/mail/*.eml) for `address`."""
+    found = []
+    for path in sorted(platform.mail_dir.glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        if isinstance(message, EmailMessage) and address in str(message["To"]):
+            found.append(message)
+    return found
+
+
+def test_a_birthday_mail_is_sent_by_the_scheduler_and_unsubscribed_in_one_click(
+    platform: Platform, org: Org
+) -> None:
+    deadline = time.monotonic() + 20
+    now = dt.datetime.now(BKK)
+    customer = org.rep.post("/customers", customer_body(org.rep)).json()
+    address = f"birthday.{customer['id'][-8:].lower()}@example.co.th"
+    person = org.rep.post(
+        f"/customers/{customer['id']}/contact-persons",
+        {
+            "first_name": "มาลี",
+            "last_name": "ใจดี",
+            "email": address,
+            "birthday": now.replace(year=1992).date().isoformat(),  # a leap year: also on 29 February,
+            "marketing_consent": True,
+        },
+    )
+    assert person.status_code == 201, person.text
+    contact_id = person.json()["id"]
+    # Due now: today's birthdays at this minute in Bangkok (the scheduler plans every second
+    # on the e2e platform, see conftest).
+    rule = org.admin.post(
+        "/date-mail-rules",
+        {
+            "name": f"Birthday {contact_id}",
+            "field": "birthday",
+            "send_time": now.strftime("%H:%M"),
+            "time_zone": "Asia/Bangkok",
+            "language": "en",
+        },
+    )
+    assert rule.status_code == 201, rule.text
+
+    def delivered() -> EmailMessage:
+        found = received_mail(platform, address)
+        assert len(found) == 1, f"{len(found)} mail to {address}"
+        return found[0]
+
+    mail = eventually(delivered, timeout=max(1.0, deadline - time.monotonic()))
+    header = str(mail["List-Unsubscribe"])
+    link = re.fullmatch(r"<(http://\S+/api/v1/unsubscribe/([A-Za-z0-9_-]{43}))>", header)
+    assert link is not None, header
+    assert link.group(1).startswith(platform.gateway_url)
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    body = mail.get_body(preferencelist=("plain",))
+    assert body is not None
+    assert link.group(1) in str(body.get_content())
+
+    # What a mail program does for one-click (RFC 8058): POST the fixed body, no credentials.
+    clicked = requests.post(
+        link.group(1),
+        data="List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        timeout=15,
+    )
+    assert clicked.status_code == 200, clicked.text
+    consent = org.rep.get(f"/marketing-consents/contact/{contact_id}")
+    assert consent.status_code == 200, consent.text
+    assert not consent.json().get("granted", False)
+    log = [(entry.get("granted", False), entry["source"]) for entry in consent.json()["log"]]
+    assert log == [(True, "contacts"), (False, "unsubscribe")]
+    assert (
+        requests.post(f"{platform.gateway_url}/api/v1/unsubscribe/{'x' * 43}", timeout=15).status_code == 404
+    )

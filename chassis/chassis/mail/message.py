@@ -22,8 +22,6 @@ RESERVED_HEADERS = frozenset(
         "subject",
         "message-id",
         "date",
-        "sender",
-        "reply-to",
         "mime-version",
         "content-type",
         "content-transfer-encoding",
