@@ -18,8 +18,9 @@ from crm_deploy.chart import Manifest
 from crm_platform.processes import SERVICE_ENTRIES
 
 ROOT = chart.DEPLOY.parent
-# Who asks whom over gRPC (DESIGN.md §6 "asks"); the gateway calls every service.
-CALLS = {"sales-docs": {"pricing", "contacts"}, "activities": {"contacts"}, "service-desk": {"contacts"}}
+# Who asks whom over gRPC (DESIGN.md §6 "asks"); the gateway calls every service. Activities
+# asks nobody: it keeps what it needs from contacts' events (services/activities/README.md).
+CALLS = {"sales-docs": {"pricing", "contacts"}, "service-desk": {"contacts"}}
 MAILERS = {"approvals", "activities", "service-desk", "sales-docs"}
 ALL_ON = {"services": {name: {"enabled": True} for name in ("activities", "service-desk")}}
 
@@ -175,6 +176,7 @@ def test_callers_get_the_targets_of_what_they_call() -> None:
     assert settings["sales-docs"]["PRICING_TARGET"] == "crm-pricing.crm.svc:50062"
     assert settings["sales-docs"]["CONTACTS_TARGET"] == "crm-contacts.crm.svc:50061"
     assert "PRICING_TARGET" not in settings["contacts"]
+    assert {k for k in settings["activities"] if k.endswith("_TARGET")} == set()
     assert {k for k in settings["gateway"] if k.endswith("_TARGET")} == {
         f"{e.name.upper().replace('-', '_')}_TARGET" for e in SERVICE_ENTRIES
     }
@@ -194,6 +196,7 @@ def settings_of(manifests: list[Manifest]) -> dict[str, dict[str, str]]:
     [
         ("sales-docs", "sales_docs.settings:SalesDocsSettings"),
         ("approvals", "approvals.settings:ApprovalsSettings"),
+        ("activities", "activities.settings:ActivitiesSettings"),
     ],
 )
 def test_mailers_get_smtp_links_and_only_settings_their_process_reads(

@@ -166,7 +166,7 @@ def test_a_birthday_mail_is_sent_by_the_scheduler_and_unsubscribed_in_one_click(
             "first_name": "มาลี",
             "last_name": "ใจดี",
             "email": address,
-            "birthday": now.replace(year=1992).date().isoformat(),  # a leap year: also on 29 February,
+            "birthday": now.replace(year=1992).date().isoformat(),  # a leap year: valid on 29 February too
             "marketing_consent": True,
         },
     )
