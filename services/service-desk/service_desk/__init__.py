@@ -1,3 +1,3 @@
 """Service desk: maintenance contracts, cases with SLA clocks and escalation, satisfaction,
-MA-fee billing. Only the pure domain exists so far; the gRPC, database and event edges come next
-(there is no `__main__` yet, so the platform does not start this service)."""
+MA-fee billing. The pure domain, the gRPC API (crm.servicedesk.v1), the database and outbox
+events, and the SLA scheduler exist; see the README for what is still to come."""

@@ -1,0 +1,88 @@
+"""What every use case gets: the database, business rules from settings, a clock and an id
+generator; and the unit of work that gives one transaction its repositories and writes outbox
+events in that same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from chassis.db import Database
+from chassis.events import record_event
+from google.protobuf.message import Message
+from sqlalchemy.orm import Session
+
+from service_desk.adapters.repositories import (
+    CalendarRepository,
+    CaseRepository,
+    ContractRepository,
+    PolicyRepository,
+)
+from service_desk.adapters.tables import event_tables
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def new_id(prefix: str) -> str:
+    """Opaque ids with a readable prefix: "cal_…", "sla_…", "case_…", "ma_…", "msg_…"."""
+    return f"{prefix}_{uuid.uuid4().hex}"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Business settings (from ServiceDeskSettings)."""
+
+    # The zone whose date is "today" for contracts (status, proration).
+    company_time_zone: str = "Asia/Bangkok"
+    # Cases looked at per scheduler pass.
+    escalation_batch_size: int = 200
+
+
+class UnitOfWork:
+    """One transaction's repositories; `emit` writes an outbox event into the same transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.calendars = CalendarRepository(session)
+        self.policies = PolicyRepository(session)
+        self.cases = CaseRepository(session)
+        self.contracts = ContractRepository(session)
+
+    def emit(self, subject: str, message: Message, aggregate_type: str, aggregate_id: str) -> None:
+        record_event(
+            self.session,
+            event_tables,
+            subject=subject,
+            message=message,
+            aggregate_type=aggregate_type,
+            aggregate_id=aggregate_id,
+        )
+
+
+@dataclass(frozen=True)
+class ServiceDeskContext:
+    database: Database
+    rules: Rules = field(default_factory=Rules)
+    clock: Callable[[], dt.datetime] = utc_now
+    ids: Callable[[str], str] = new_id
+
+    def today(self) -> dt.date:
+        from zoneinfo import ZoneInfo
+
+        return self.clock().astimezone(ZoneInfo(self.rules.company_time_zone)).date()
+
+    @contextmanager
+    def transaction(self) -> Iterator[UnitOfWork]:
+        """A writing unit of work: commits at the end of the block, rolls back on error."""
+        with self.database.transaction() as session:
+            yield UnitOfWork(session)
+
+    @contextmanager
+    def reading(self) -> Iterator[UnitOfWork]:
+        with self.database.read() as session:
+            yield UnitOfWork(session)

@@ -1,0 +1,122 @@
+"""The one place that wires the service desk: settings → database and event tables, use-case
+context, gRPC servicer and the SLA scheduler. The runtime (`main`) and the tests build the
+service with the same `build_service_desk`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import grpc
+from chassis.background import Task
+from chassis.db import Database, migrate
+from chassis.events import EventTables, Handler
+from chassis.runtime import ServiceRuntime, service_main
+
+from service_desk.adapters.tables import event_tables
+from service_desk.api import SERVICE_NAME, ServiceDeskServicer, registrar
+from service_desk.application.context import Rules, ServiceDeskContext, utc_now
+from service_desk.application.escalations import check_escalations
+from service_desk.events import DURABLE, handlers
+from service_desk.settings import ServiceDeskSettings
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServiceDesk:
+    """Everything the service-desk process runs, built but not started."""
+
+    settings: ServiceDeskSettings
+    database: Database
+    tables: EventTables
+    context: ServiceDeskContext
+    servicer: ServiceDeskServicer
+    handlers: Sequence[Handler]
+    durable: str = DURABLE
+
+    @property
+    def register(self) -> Sequence[Callable[[grpc.Server], None]]:
+        return [registrar(self.servicer)]
+
+    @property
+    def service_names(self) -> Sequence[str]:
+        return [SERVICE_NAME]
+
+    def check_sla(self) -> int:
+        """One SLA scheduler pass (the loop's body; tests call it directly)."""
+        return check_escalations(self.context)
+
+    async def run_sla_scheduler(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await asyncio.to_thread(self.check_sla)
+            except Exception:
+                log.exception("SLA pass failed; retrying at the next interval")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.settings.sla_check_seconds)
+
+    def background(self) -> list[Task]:
+        return [self.run_sla_scheduler]
+
+
+def migrate_database(settings: ServiceDeskSettings) -> None:
+    """Brings the schema to the newest migration (idempotent; runs at every start)."""
+    migrate(settings.resolved_database_url(), MIGRATIONS_DIR)
+
+
+def build_service_desk(
+    settings: ServiceDeskSettings,
+    *,
+    database: Database | None = None,
+    clock: Callable[[], dt.datetime] = utc_now,
+) -> ServiceDesk:
+    """The service over `settings` (the database must be migrated already); tests pass a clock
+    to reach SLA instants without waiting."""
+    db = database or Database(settings.resolved_database_url())
+    context = ServiceDeskContext(
+        database=db,
+        rules=Rules(
+            company_time_zone=settings.company_time_zone, escalation_batch_size=settings.sla_check_batch_size
+        ),
+        clock=clock,
+    )
+    return ServiceDesk(
+        settings=settings,
+        database=db,
+        tables=event_tables,
+        context=context,
+        servicer=ServiceDeskServicer(context),
+        handlers=handlers(),
+    )
+
+
+def runtime_of(service: ServiceDesk) -> ServiceRuntime:
+    """The process around `service`: gRPC and ops servers, outbox relay, SLA scheduler."""
+    return ServiceRuntime(
+        service.settings,
+        service.database,
+        service.tables,
+        service.register,
+        service.service_names,
+        service.handlers,
+        service.durable,
+        background=service.background(),
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """`python -m service_desk [migrate]` (see chassis.runtime.service_main)."""
+    service_main(
+        "service_desk",
+        ServiceDeskSettings(),
+        migrate=migrate_database,
+        build=lambda s: runtime_of(build_service_desk(s)),
+        argv=argv,
+    )

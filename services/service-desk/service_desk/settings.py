@@ -1,0 +1,23 @@
+"""The service desk's settings, read from environment variables here and nowhere else.
+
+Defaults serve a laptop run: SQLite under VAR_DIR, gRPC on 127.0.0.1:50066, ops HTTP on 9466.
+"""
+
+from __future__ import annotations
+
+from chassis.settings import ServiceSettings
+from pydantic import Field
+
+
+class ServiceDeskSettings(ServiceSettings):
+    """Variable names are the field names in upper case (GRPC_PORT, SLA_CHECK_SECONDS, ...)."""
+
+    service_name: str = "service-desk"
+    grpc_port: int = 50066
+    http_port: int = 9466
+    # How often the SLA scheduler looks for cases whose warning or breach is due.
+    sla_check_seconds: float = Field(default=30.0, gt=0)
+    # Cases looked at per scheduler pass (the rest wait for the next pass).
+    sla_check_batch_size: int = Field(default=200, gt=0)
+    # The zone whose date is "today" for contract status and proration.
+    company_time_zone: str = "Asia/Bangkok"
