@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import sqlalchemy as sa
 from chassis.db import Database
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -41,22 +42,40 @@ class CounterStore(Protocol):
 class DatabaseCounters:
     """Counters in the rate_limit_counters table; each hit is one atomic statement."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, cleanup_probability: float = CLEANUP_PROBABILITY) -> None:
         self.database = database
+        self.cleanup_probability = cleanup_probability
 
     def hit(self, key: str, window_seconds: int, now: float) -> tuple[int, int]:
         window_start = int(now) - int(now) % window_seconds
         dialect = sqlite if self.database.is_sqlite else postgresql
         table = rate_limit_counters
-        statement: Any = dialect.insert(table).values(key=key, window_start=window_start, hits=1)
+        expires_at = window_start + window_seconds
+        statement: Any = dialect.insert(table).values(
+            key=key, window_start=window_start, hits=1, expires_at=expires_at
+        )
         statement = statement.on_conflict_do_update(
             index_elements=[table.c.key, table.c.window_start], set_={"hits": table.c.hits + 1}
         ).returning(table.c.hits)
         with self.database.transaction() as session:
             hits = int(session.execute(statement).scalar_one())
-            if random.random() < CLEANUP_PROBABILITY:
-                session.execute(table.delete().where(table.c.window_start < int(now) - 3600))
-        return hits, window_start + window_seconds - int(now)
+            if random.random() < self.cleanup_probability:
+                self._delete_ended(session, int(now))
+        return hits, expires_at - int(now)
+
+    @staticmethod
+    def _delete_ended(session: Any, now: int) -> None:
+        """Removes the counters of windows that have ended (each key's own window length), and
+        rows from before expires_at existed once they are a day old."""
+        table = rate_limit_counters
+        session.execute(
+            table.delete().where(
+                sa.or_(
+                    table.c.expires_at < now,
+                    sa.and_(table.c.expires_at.is_(None), table.c.window_start < now - 86_400),
+                )
+            )
+        )
 
 
 class RedisCounters:

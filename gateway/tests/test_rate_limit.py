@@ -81,3 +81,27 @@ def test_redis_counters_are_shared_between_limiters(redis_url):
     with pytest.raises(Exception, match="too many attempts") as refused:
         first.hit([(limit, "10.0.0.1")])
     assert refused.value.status == 429
+
+
+def test_cleanup_removes_only_windows_that_have_ended(database_url):
+    import sqlalchemy as sa
+    from chassis.db import Database, migrate
+    from gateway.adapters.tables import rate_limit_counters
+    from gateway.cli import MIGRATIONS_DIR
+    from gateway.ratelimit import DatabaseCounters
+
+    migrate(database_url, MIGRATIONS_DIR)
+    database = Database(database_url)
+    try:
+        always_clean = DatabaseCounters(database, cleanup_probability=1.0)
+        day = 86_400
+        now = 10 * day + 5_000.0
+        assert always_clean.hit("long", day, now)[0] == 1  # a day-long window, current
+        assert always_clean.hit("short", 60, now - 120)[0] == 1  # a minute-long window, ended
+        # The next hit cleans up: the ended minute goes; the current day, over an hour old, stays.
+        assert always_clean.hit("long", day, now + 3_700)[0] == 2
+        with database.read() as session:
+            keys = session.execute(sa.select(rate_limit_counters.c.key)).scalars().all()
+        assert sorted(keys) == ["long"]
+    finally:
+        database.dispose()

@@ -110,5 +110,7 @@ rate_limit_counters = Table(
     # Start of the fixed window, in whole seconds since the epoch.
     Column("window_start", Integer, nullable=False, index=True),
     Column("hits", Integer, nullable=False),
+    # End of the window (seconds since the epoch): ended windows are cleaned up by it.
+    Column("expires_at", Integer, nullable=True, index=True),
     PrimaryKeyConstraint("key", "window_start"),
 )
