@@ -1,7 +1,8 @@
 """Test support for the service desk (its integration tests, later the end-to-end tests): the
 service started as in production (chassis runtime: gRPC on a free port, the outbox relay when
 NATS is given, the SLA scheduler) over a real database; a clock the test sets; a client that
-calls as a given user; a second scheduler over the same database to race the first."""
+calls as a given user; a second scheduler over the same database to race the first; callers
+in each role and the issue's Bangkok office calendar as a request."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import grpc
 import sqlalchemy as sa
@@ -17,9 +19,11 @@ from chassis.runtime import ServiceRuntime
 from chassis.testkit import eventually as eventually
 from chassis.testkit import read_stream as read_stream
 from chassis.testkit import rpc_failure as rpc_failure
+from crm.servicedesk.v1 import resources_pb2 as res
 from crm.servicedesk.v1 import servicedesk_service_pb2_grpc as pb_grpc
 
 from service_desk.bootstrap import ServiceDesk, build_service_desk, migrate_database, runtime_of
+from service_desk.domain.calendars import BusinessCalendar, Holiday, WorkingWindow, business_calendar
 from service_desk.settings import ServiceDeskSettings
 
 
@@ -97,3 +101,54 @@ def stop_service_desk(running: ServiceDeskUnderTest) -> None:
     running.stopped = True
     running.channel.close()
     running.runtime.stop()
+
+
+# -- callers and builders -------------------------------------------------------------------
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+ADMIN = Caller("u-admin", frozenset({"admin"}))
+AGENT = Caller("u-agent", frozenset({"service_agent"}), frozenset({"support-north"}))
+OTHER_AGENT = Caller("u-agent-south", frozenset({"service_agent"}), frozenset({"support-south"}))
+REP = Caller("u-rep", frozenset({"sales_rep"}), frozenset({"sales-north"}))
+
+
+def bkk(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=BANGKOK)
+
+
+def office_calendar() -> res.BusinessCalendar:
+    """Mon–Fri 08:30–12:00 and 13:00–17:30 Asia/Bangkok; holiday Mon 2026-04-06."""
+    windows = [
+        res.WorkingWindow(weekday=day, start=start, end=end)
+        for day in range(5)
+        for start, end in (("08:30", "12:00"), ("13:00", "17:30"))
+    ]
+    return res.BusinessCalendar(
+        name="Bangkok office",
+        zone="Asia/Bangkok",
+        windows=windows,
+        holidays=[res.Holiday(date="2026-04-06", name="วันจักรี (ชดเชย)")],
+    )
+
+
+def policy(name: str, response: int, resolution: int, calendar_id: str = "") -> res.SlaPolicy:
+    return res.SlaPolicy(
+        name=name,
+        position=10,
+        targets=[
+            res.SlaTarget(
+                priority=res.PRIORITY_NORMAL, first_response_minutes=response, resolution_minutes=resolution
+            )
+        ],
+        calendar_id=calendar_id,
+    )
+
+
+def office_business_calendar(*holidays: Holiday) -> BusinessCalendar:
+    """The same office hours as a domain calendar (unit tests): Mon–Fri 08:30–12:00, 13:00–17:30."""
+    windows = [
+        w
+        for day in range(5)
+        for w in (WorkingWindow.of(day, "08:30", "12:00"), WorkingWindow.of(day, "13:00", "17:30"))
+    ]
+    return business_calendar("office", "Bangkok office", "Asia/Bangkok", windows, holidays)

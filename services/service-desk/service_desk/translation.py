@@ -12,7 +12,8 @@ from crm.common.v1 import money_pb2
 from crm.servicedesk.v1 import resources_pb2 as res
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from service_desk.adapters.repositories import CaseMessage, CaseRecord, ContractRecord, Stamped
+from service_desk.adapters.contract_repository import ContractRecord
+from service_desk.adapters.repositories import CaseMessage, CaseRecord, Stamped
 from service_desk.application.sla import CaseSla
 from service_desk.domain.calendars import BusinessCalendar, Holiday, WorkingWindow, format_clock, parse_clock
 from service_desk.domain.cases import CaseStatus, Priority, StatusChange

@@ -15,12 +15,8 @@ from chassis.events import record_event
 from google.protobuf.message import Message
 from sqlalchemy.orm import Session
 
-from service_desk.adapters.repositories import (
-    CalendarRepository,
-    CaseRepository,
-    ContractRepository,
-    PolicyRepository,
-)
+from service_desk.adapters.contract_repository import ContractRepository
+from service_desk.adapters.repositories import CalendarRepository, CaseRepository, PolicyRepository
 from service_desk.adapters.tables import event_tables
 
 

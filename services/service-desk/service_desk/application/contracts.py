@@ -16,7 +16,8 @@ from crm.servicedesk.v1 import events_pb2 as ev
 
 from service_desk import events
 from service_desk import translation as tr
-from service_desk.adapters.repositories import ContractRecord, Visibility
+from service_desk.adapters.contract_repository import ContractRecord
+from service_desk.adapters.repositories import Visibility
 from service_desk.application.context import ServiceDeskContext, UnitOfWork
 from service_desk.application.setup import next_token, page_of
 from service_desk.domain.contract_billing import cancellation_credit, item_addition_charge

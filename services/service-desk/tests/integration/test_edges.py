@@ -9,9 +9,16 @@ import grpc
 from crm.common.v1 import money_pb2
 from crm.servicedesk.v1 import resources_pb2 as res
 from crm.servicedesk.v1 import servicedesk_service_pb2 as pb
-from service_desk.testing import ServiceDeskUnderTest, rpc_failure
-
-from .conftest import ADMIN, AGENT, OTHER_AGENT, REP, office_calendar, policy
+from service_desk.testing import (
+    ADMIN,
+    AGENT,
+    OTHER_AGENT,
+    REP,
+    ServiceDeskUnderTest,
+    office_calendar,
+    policy,
+    rpc_failure,
+)
 
 
 def thb(amount: str) -> money_pb2.Money:

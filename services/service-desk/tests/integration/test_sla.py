@@ -10,9 +10,16 @@ import threading
 from crm.servicedesk.v1 import events_pb2 as ev
 from crm.servicedesk.v1 import resources_pb2 as res
 from crm.servicedesk.v1 import servicedesk_service_pb2 as pb
-from service_desk.testing import ServiceDeskUnderTest, read_stream
-
-from .conftest import ADMIN, AGENT, BANGKOK, bkk, office_calendar, policy
+from service_desk.testing import (
+    ADMIN,
+    AGENT,
+    BANGKOK,
+    ServiceDeskUnderTest,
+    bkk,
+    office_calendar,
+    policy,
+    read_stream,
+)
 
 
 def _instant(stamp: object) -> dt.datetime:

@@ -19,8 +19,8 @@ from service_desk.domain.calendars import (
     parse_clock,
     with_holidays_for_year,
 )
-
-from .conftest import BANGKOK, bkk, office_calendar
+from service_desk.testing import BANGKOK, bkk
+from service_desk.testing import office_business_calendar as office_calendar
 
 
 def test_the_issue_example_response_due_tuesday_nine(office: BusinessCalendar) -> None:

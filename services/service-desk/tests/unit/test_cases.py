@@ -26,8 +26,7 @@ from service_desk.domain.satisfaction import (
     link_expires_at,
     survey_outcome,
 )
-
-from .conftest import bkk
+from service_desk.testing import bkk
 
 CREATED = bkk(2026, 4, 1, 9, 0)
 RESOLVED_AT = bkk(2026, 4, 2, 15, 0)

@@ -30,8 +30,8 @@ from service_desk.domain.sla_policies import (
     checked_policy,
     match_policy,
 )
-
-from .conftest import bkk, office_calendar
+from service_desk.testing import bkk
+from service_desk.testing import office_business_calendar as office_calendar
 
 STANDARD = SlaPolicy(
     "standard",
