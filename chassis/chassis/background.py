@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import threading
 from collections.abc import Awaitable, Callable, Sequence
 
 Task = Callable[[asyncio.Event], Awaitable[None]]
+log = logging.getLogger(__name__)
 
 
 class BackgroundLoop:
@@ -48,3 +50,20 @@ class BackgroundLoop:
                 loop.call_soon_threadsafe(stop.set)
         if self._thread is not None:
             self._thread.join(timeout)
+
+
+def periodic(what: str, work: Callable[[], object], interval_seconds: float) -> Task:
+    """A task for a BackgroundLoop that runs `work` (blocking: a database pass) in a worker
+    thread at once and then every `interval_seconds` until stopped. A failing pass is logged and
+    retried at the next interval, so one bad row never stops a scheduler for good."""
+
+    async def run(stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await asyncio.to_thread(work)
+            except Exception:
+                log.exception("%s failed; retrying at the next interval", what)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), interval_seconds)
+
+    return run

@@ -4,8 +4,6 @@ The runtime (`main`) and the tests build the service with the same `build_approv
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
@@ -13,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import grpc
-from chassis.background import BackgroundLoop, Task
+from chassis.background import BackgroundLoop, Task, periodic
 from chassis.db import Database, migrate
 from chassis.events import EventTables, Handler
 from chassis.mail import MailDispatcher, MailTables, MailTemplates
@@ -59,18 +57,11 @@ class ApprovalsService:
         refresh_pending(self.context)
         return escalated
 
-    async def run_escalations(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                await asyncio.to_thread(self.check_escalations)
-            except Exception:
-                log.exception("escalation pass failed; retrying at the next interval")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.settings.escalation_check_seconds)
-
     def background(self) -> list[Task]:
         """The escalation loop, and the mail dispatcher (woken by commits) when mail is on."""
-        tasks: list[Task] = [self.run_escalations]
+        tasks: list[Task] = [
+            periodic("escalation pass", self.check_escalations, self.settings.escalation_check_seconds)
+        ]
         if self.settings.mail_enabled:
             tasks.append(self.dispatcher.run)
         return tasks

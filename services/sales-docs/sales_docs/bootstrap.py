@@ -5,8 +5,6 @@ with the same `build_sales_docs`."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
@@ -14,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
-from chassis.background import Task
+from chassis.background import Task, periodic
 from chassis.db import Database, migrate
 from chassis.events import EventTables, Handler
 from chassis.mail import MailDispatcher, MailTables
@@ -60,18 +58,15 @@ class SalesDocsService:
     def service_names(self) -> Sequence[str]:
         return [SERVICE_NAME]
 
-    async def run_expiry(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                await asyncio.to_thread(expire_quotations, self.context)
-            except Exception:
-                log.exception("quotation expiry pass failed; retrying at the next interval")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.settings.expiry_check_seconds)
-
     def background(self) -> list[Task]:
         """The expiry job, and the mail dispatcher (woken by commits) when mail is on."""
-        tasks: list[Task] = [self.run_expiry]
+        tasks: list[Task] = [
+            periodic(
+                "quotation expiry pass",
+                lambda: expire_quotations(self.context),
+                self.settings.expiry_check_seconds,
+            )
+        ]
         if self.settings.mail_enabled:
             tasks.append(self.dispatcher.run)
         return tasks

@@ -4,8 +4,6 @@ service with the same `build_service_desk`."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
@@ -13,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
-from chassis.background import Task
+from chassis.background import Task, periodic
 from chassis.db import Database, migrate
 from chassis.events import EventTables, Handler
 from chassis.runtime import ServiceRuntime, service_main
@@ -53,17 +51,8 @@ class ServiceDesk:
         """One SLA scheduler pass (the loop's body; tests call it directly)."""
         return check_escalations(self.context)
 
-    async def run_sla_scheduler(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                await asyncio.to_thread(self.check_sla)
-            except Exception:
-                log.exception("SLA pass failed; retrying at the next interval")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.settings.sla_check_seconds)
-
     def background(self) -> list[Task]:
-        return [self.run_sla_scheduler]
+        return [periodic("SLA pass", self.check_sla, self.settings.sla_check_seconds)]
 
 
 def migrate_database(settings: ServiceDeskSettings) -> None:
