@@ -11,6 +11,7 @@ import asyncio
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 import grpc
@@ -125,3 +126,25 @@ def rpc_failure(call: Callable[[], Any]) -> RpcFailure:
         code, message, violations = from_rpc_error(error)
         return RpcFailure(code, message, {v.field: v.reason for v in violations})
     raise AssertionError("the call succeeded but was expected to fail")
+
+
+def service_test_settings(
+    database_url: str, nats_url: str | None, var_dir: Path, **overrides: Any
+) -> dict[str, Any]:
+    """The settings every service under test shares: its database, NATS (events off when there
+    is none), gRPC and ops servers on free ports, plain logs, few redeliveries and a short
+    shutdown. `overrides` adds or replaces service-specific ones; pass the result to the
+    service's settings class."""
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "nats_url": nats_url or "nats://127.0.0.1:1",
+        "events_enabled": nats_url is not None,
+        "grpc_port": 0,
+        "http_port": 0,
+        "var_dir": var_dir,
+        "log_json": False,
+        "consumer_max_deliver": 3,
+        "shutdown_grace_seconds": 1.0,
+    }
+    values.update(overrides)
+    return values

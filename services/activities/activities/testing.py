@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from chassis.identity import Caller
 from chassis.runtime import ServiceRuntime
 from chassis.testkit import eventually as eventually
-from chassis.testkit import publish_event
+from chassis.testkit import publish_event, service_test_settings
 from chassis.testkit import rpc_failure as rpc_failure
 from crm.activities.v1 import activities_service_pb2_grpc as pb_grpc
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -71,21 +71,17 @@ def settings_for(
     **extra: Any,
 ) -> ActivitiesSettings:
     return ActivitiesSettings(
-        database_url=database_url,
-        nats_url=nats_url or "nats://127.0.0.1:1",
-        events_enabled=nats_url is not None,
-        grpc_port=0,
-        http_port=0,
-        var_dir=var_dir,
-        log_json=False,
-        consumer_max_deliver=3,
-        shutdown_grace_seconds=1.0,
-        scheduler_enabled=scheduler,
-        smtp_port=smtp_port,
-        reminder_poll_seconds=0.2,
-        mail_poll_seconds=0.2,
-        mail_backoff_seconds=0.2,
-        **extra,
+        **service_test_settings(
+            database_url,
+            nats_url,
+            var_dir,
+            scheduler_enabled=scheduler,
+            smtp_port=smtp_port,
+            reminder_poll_seconds=0.2,
+            mail_poll_seconds=0.2,
+            mail_backoff_seconds=0.2,
+            **extra,
+        )
     )
 
 

@@ -17,7 +17,7 @@ from chassis.identity import Caller
 from chassis.mail.testing import ReceivedMail
 from chassis.runtime import ServiceRuntime
 from chassis.testkit import eventually as eventually
-from chassis.testkit import publish_event
+from chassis.testkit import publish_event, service_test_settings
 from chassis.testkit import read_stream as read_stream
 from crm.approvals.v1 import approvals_service_pb2_grpc as pb_grpc
 from google.protobuf.message import Message
@@ -91,16 +91,7 @@ def start_approvals(
     smtp_port: int,
     **overrides: Any,
 ) -> ApprovalsUnderTest:
-    values: dict[str, Any] = {
-        "database_url": database_url,
-        "nats_url": nats_url or "nats://127.0.0.1:1",
-        "events_enabled": nats_url is not None,
-        "grpc_port": 0,
-        "http_port": 0,
-        "var_dir": var_dir,
-        "log_json": False,
-        "consumer_max_deliver": 3,
-        "shutdown_grace_seconds": 1.0,
+    defaults: dict[str, Any] = {
         "smtp_host": "127.0.0.1",
         "smtp_port": smtp_port,
         "smtp_timeout_seconds": 3,
@@ -110,7 +101,7 @@ def start_approvals(
         "escalation_check_seconds": 3600,
         "public_base_url": "http://gateway.test",
     }
-    values.update(overrides)
+    values = service_test_settings(database_url, nats_url, var_dir, **(defaults | overrides))
     settings = ApprovalsSettings(**values)
     migrate_database(settings)
     clock = MovableClock()

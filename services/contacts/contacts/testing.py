@@ -16,7 +16,7 @@ from chassis.runtime import ServiceRuntime
 from chassis.testkit import consumer_caught_up as consumer_caught_up
 from chassis.testkit import delete_consumer as delete_consumer
 from chassis.testkit import eventually as eventually
-from chassis.testkit import publish_event
+from chassis.testkit import publish_event, service_test_settings
 from chassis.testkit import read_stream as read_stream
 from chassis.testkit import rpc_failure as rpc_failure
 from crm.contacts.v1 import contacts_service_pb2_grpc as pb_grpc
@@ -69,15 +69,11 @@ class ContactsUnderTest:
 
 def start_contacts(database_url: str, nats_url: str | None, var_dir: Path) -> ContactsUnderTest:
     settings = ContactsSettings(
-        database_url=database_url,
-        nats_url=nats_url or "nats://127.0.0.1:1",
-        events_enabled=nats_url is not None,
-        grpc_port=0,
-        http_port=0,
-        var_dir=var_dir,
-        log_json=False,
-        consumer_max_deliver=3,
-        shutdown_grace_seconds=1.0,
+        **service_test_settings(
+            database_url,
+            nats_url,
+            var_dir,
+        )
     )
     migrate_database(settings)
     service = build_contacts(settings)

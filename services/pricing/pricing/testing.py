@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from chassis.identity import Caller
 from chassis.runtime import ServiceRuntime
 from chassis.testkit import eventually as eventually
-from chassis.testkit import publish_event
+from chassis.testkit import publish_event, service_test_settings
 from chassis.testkit import rpc_failure as chassis_rpc_failure
 from crm.pricing.v1 import pricing_service_pb2_grpc as pb_grpc
 from google.protobuf.message import Message
@@ -65,15 +65,11 @@ def start_pricing(
     database_url: str, nats_url: str | None, var_dir: Path, *, migrate: bool = True
 ) -> PricingUnderTest:
     settings = PricingSettings(
-        database_url=database_url,
-        nats_url=nats_url or "nats://127.0.0.1:1",
-        events_enabled=nats_url is not None,
-        grpc_port=0,
-        http_port=0,
-        var_dir=var_dir,
-        log_json=False,
-        consumer_max_deliver=3,
-        shutdown_grace_seconds=1.0,
+        **service_test_settings(
+            database_url,
+            nats_url,
+            var_dir,
+        )
     )
     if migrate:
         migrate_database(settings)

@@ -13,6 +13,7 @@ import grpc
 import sqlalchemy as sa
 from chassis.identity import Caller
 from chassis.runtime import ServiceRuntime
+from chassis.testkit import service_test_settings
 from crm.sales.v1 import sales_service_pb2_grpc as pb_grpc
 
 from sales_docs.bootstrap import SalesDocsService, build_sales_docs, migrate_database, runtime_of
@@ -51,19 +52,15 @@ def start_sales_docs(
     database_url: str, nats_url: str | None, var_dir: Path, *, pricing: str, contacts: str, **overrides: Any
 ) -> SalesDocsUnderTest:
     settings = SalesDocsSettings(
-        database_url=database_url,
-        nats_url=nats_url or "nats://127.0.0.1:1",
-        events_enabled=nats_url is not None,
-        grpc_port=0,
-        http_port=0,
-        var_dir=var_dir,
-        log_json=False,
-        consumer_max_deliver=3,
-        shutdown_grace_seconds=1.0,
-        pricing_target=pricing,
-        contacts_target=contacts,
-        mail_enabled=False,
-        **overrides,
+        **service_test_settings(
+            database_url,
+            nats_url,
+            var_dir,
+            pricing_target=pricing,
+            contacts_target=contacts,
+            mail_enabled=False,
+            **overrides,
+        )
     )
     migrate_database(settings)
     service = build_sales_docs(settings)

@@ -19,6 +19,7 @@ from chassis.runtime import ServiceRuntime
 from chassis.testkit import eventually as eventually
 from chassis.testkit import read_stream as read_stream
 from chassis.testkit import rpc_failure as rpc_failure
+from chassis.testkit import service_test_settings
 from crm.servicedesk.v1 import resources_pb2 as res
 from crm.servicedesk.v1 import servicedesk_service_pb2_grpc as pb_grpc
 
@@ -71,18 +72,10 @@ class ServiceDeskUnderTest:
 def start_service_desk(
     database_url: str, nats_url: str | None, var_dir: Path, **overrides: Any
 ) -> ServiceDeskUnderTest:
-    values: dict[str, Any] = {
-        "database_url": database_url,
-        "nats_url": nats_url or "nats://127.0.0.1:1",
-        "events_enabled": nats_url is not None,
-        "grpc_port": 0,
-        "http_port": 0,
-        "var_dir": var_dir,
-        "log_json": False,
-        "shutdown_grace_seconds": 1.0,
+    defaults: dict[str, Any] = {
         "sla_check_seconds": 3600,
     }
-    values.update(overrides)
+    values = service_test_settings(database_url, nats_url, var_dir, **(defaults | overrides))
     settings = ServiceDeskSettings(**values)
     migrate_database(settings)
     clock = SetClock()
