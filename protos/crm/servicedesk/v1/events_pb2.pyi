@@ -134,7 +134,9 @@ Global___CaseSlaEvent: _TypeAlias = CaseSlaEvent  # noqa: Y015
 
 @_typing.final
 class ContractEvent(_message.Message):
-    """On crm.servicedesk.contract.<event>: created, submitted, activated, renewal_due, cancelled."""
+    """On crm.servicedesk.contract.<event>: created, submitted, activated, rejected, renewal_notice_sent,
+    expired, cancelled.
+    """
 
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -173,3 +175,47 @@ class ContractEvent(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ContractEvent: _TypeAlias = ContractEvent  # noqa: Y015
+
+@_typing.final
+class ContractRenewalDue(_message.Message):
+    """On crm.servicedesk.contract.renewal_due: draft the next period's document in sales documents,
+    exactly one per `billing.key` (contract and period start) however often it is delivered.
+    Kind INVOICE: a draft MA-fee invoice for the period; RENEWAL_QUOTATION: a draft quotation for
+    the next term (no auto-renew).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTRACT_ID_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    CONTRACT_FIELD_NUMBER: _builtins.int
+    BILLING_FIELD_NUMBER: _builtins.int
+    DESCRIPTION_FIELD_NUMBER: _builtins.int
+    OCCUR_TIME_FIELD_NUMBER: _builtins.int
+    contract_id: _builtins.str
+    version: _builtins.int
+    description: _builtins.str
+    """A line description for the document, e.g. "MA fee 2027-01-01 – 2027-12-31 (contract …)"."""
+    @_builtins.property
+    def contract(self) -> _resources_pb2.MaintenanceContract: ...
+    @_builtins.property
+    def billing(self) -> _resources_pb2.ContractBilling: ...
+    @_builtins.property
+    def occur_time(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        contract_id: _builtins.str = ...,
+        version: _builtins.int = ...,
+        contract: _resources_pb2.MaintenanceContract | None = ...,
+        billing: _resources_pb2.ContractBilling | None = ...,
+        description: _builtins.str = ...,
+        occur_time: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["billing", b"billing", "contract", b"contract", "occur_time", b"occur_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["billing", b"billing", "contract", b"contract", "contract_id", b"contract_id", "description", b"description", "occur_time", b"occur_time", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ContractRenewalDue: _TypeAlias = ContractRenewalDue  # noqa: Y015

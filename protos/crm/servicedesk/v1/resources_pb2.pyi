@@ -171,6 +171,27 @@ CONTRACT_STATUS_RENEWED: ContractStatus.ValueType  # 5
 CONTRACT_STATUS_CANCELLED: ContractStatus.ValueType  # 6
 Global___ContractStatus: _TypeAlias = ContractStatus  # noqa: Y015
 
+class _BillingDraftKind:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _BillingDraftKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_BillingDraftKind.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    BILLING_DRAFT_KIND_UNSPECIFIED: _BillingDraftKind.ValueType  # 0
+    BILLING_DRAFT_KIND_INVOICE: _BillingDraftKind.ValueType  # 1
+    """The MA-fee invoice of a period (auto-renew or a period inside the term)."""
+    BILLING_DRAFT_KIND_RENEWAL_QUOTATION: _BillingDraftKind.ValueType  # 2
+    """A renewal quotation (no auto-renew)."""
+
+class BillingDraftKind(_BillingDraftKind, metaclass=_BillingDraftKindEnumTypeWrapper): ...
+
+BILLING_DRAFT_KIND_UNSPECIFIED: BillingDraftKind.ValueType  # 0
+BILLING_DRAFT_KIND_INVOICE: BillingDraftKind.ValueType  # 1
+"""The MA-fee invoice of a period (auto-renew or a period inside the term)."""
+BILLING_DRAFT_KIND_RENEWAL_QUOTATION: BillingDraftKind.ValueType  # 2
+"""A renewal quotation (no auto-renew)."""
+Global___BillingDraftKind: _TypeAlias = BillingDraftKind  # noqa: Y015
+
 @_typing.final
 class WorkingWindow(_message.Message):
     """Open on `weekday` (0 = Monday … 6 = Sunday) from `start` to `end`, wall-clock "HH:MM"
@@ -543,6 +564,10 @@ class Case(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _builtins.int
     VERSION_FIELD_NUMBER: _builtins.int
     DESCRIPTION_FIELD_NUMBER: _builtins.int
+    REQUESTER_EMAIL_FIELD_NUMBER: _builtins.int
+    REQUESTER_NAME_FIELD_NUMBER: _builtins.int
+    SATISFACTION_SCORE_FIELD_NUMBER: _builtins.int
+    FLAGGED_FOR_LEAD_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     title: _builtins.str
     customer_id: _builtins.str
@@ -563,6 +588,15 @@ class Case(_message.Message):
     created_by: _builtins.str
     version: _builtins.int
     description: _builtins.str
+    requester_email: _builtins.str
+    """Where customer-visible replies and the satisfaction link go (from the request or the
+    sender of the e-mail that opened the case).
+    """
+    requester_name: _builtins.str
+    satisfaction_score: _builtins.int
+    """The customer's survey answer: 1–5, 0 when none yet."""
+    flagged_for_lead: _builtins.bool
+    """Scored 3: closed but flagged for the team lead."""
     @_builtins.property
     def history(self) -> _containers.RepeatedCompositeFieldContainer[Global___StatusChange]: ...
     @_builtins.property
@@ -599,10 +633,14 @@ class Case(_message.Message):
         create_time: _timestamp_pb2.Timestamp | None = ...,
         version: _builtins.int = ...,
         description: _builtins.str = ...,
+        requester_email: _builtins.str = ...,
+        requester_name: _builtins.str = ...,
+        satisfaction_score: _builtins.int = ...,
+        flagged_for_lead: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "first_response", b"first_response", "first_response_time", b"first_response_time", "resolution", b"resolution"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["assignee_id", b"assignee_id", "case_type", b"case_type", "channel", b"channel", "contact_id", b"contact_id", "contract_id", b"contract_id", "create_time", b"create_time", "created_by", b"created_by", "customer_id", b"customer_id", "description", b"description", "first_response", b"first_response", "first_response_time", b"first_response_time", "follow_up_of", b"follow_up_of", "history", b"history", "id", b"id", "priority", b"priority", "product_id", b"product_id", "resolution", b"resolution", "serial_number", b"serial_number", "sla_policy_id", b"sla_policy_id", "status", b"status", "team_id", b"team_id", "title", b"title", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["assignee_id", b"assignee_id", "case_type", b"case_type", "channel", b"channel", "contact_id", b"contact_id", "contract_id", b"contract_id", "create_time", b"create_time", "created_by", b"created_by", "customer_id", b"customer_id", "description", b"description", "first_response", b"first_response", "first_response_time", b"first_response_time", "flagged_for_lead", b"flagged_for_lead", "follow_up_of", b"follow_up_of", "history", b"history", "id", b"id", "priority", b"priority", "product_id", b"product_id", "requester_email", b"requester_email", "requester_name", b"requester_name", "resolution", b"resolution", "satisfaction_score", b"satisfaction_score", "serial_number", b"serial_number", "sla_policy_id", b"sla_policy_id", "status", b"status", "team_id", b"team_id", "title", b"title", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -620,11 +658,20 @@ class CaseMessage(_message.Message):
     AUTHOR_ID_FIELD_NUMBER: _builtins.int
     BODY_FIELD_NUMBER: _builtins.int
     CREATE_TIME_FIELD_NUMBER: _builtins.int
+    CHANNEL_FIELD_NUMBER: _builtins.int
+    MESSAGE_ID_FIELD_NUMBER: _builtins.int
+    FROM_CUSTOMER_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     case_id: _builtins.str
     customer_visible: _builtins.bool
     author_id: _builtins.str
     body: _builtins.str
+    channel: _builtins.str
+    """"web", "email", "grpc": how it came in (customer replies by e-mail are "email")."""
+    message_id: _builtins.str
+    """The RFC 5322 Message-ID it was received or sent with (threading), without angle brackets."""
+    from_customer: _builtins.bool
+    """True for what the customer wrote (e-mail replies); false for agents' notes and replies."""
     @_builtins.property
     def create_time(self) -> _timestamp_pb2.Timestamp: ...
     def __init__(
@@ -636,10 +683,13 @@ class CaseMessage(_message.Message):
         author_id: _builtins.str = ...,
         body: _builtins.str = ...,
         create_time: _timestamp_pb2.Timestamp | None = ...,
+        channel: _builtins.str = ...,
+        message_id: _builtins.str = ...,
+        from_customer: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["author_id", b"author_id", "body", b"body", "case_id", b"case_id", "create_time", b"create_time", "customer_visible", b"customer_visible", "id", b"id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["author_id", b"author_id", "body", b"body", "case_id", b"case_id", "channel", b"channel", "create_time", b"create_time", "customer_visible", b"customer_visible", "from_customer", b"from_customer", "id", b"id", "message_id", b"message_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -727,6 +777,9 @@ class MaintenanceContract(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _builtins.int
     VISIT_DATES_FIELD_NUMBER: _builtins.int
     RENEWED_BY_FIELD_NUMBER: _builtins.int
+    BILLINGS_FIELD_NUMBER: _builtins.int
+    NOTICES_SENT_FIELD_NUMBER: _builtins.int
+    APPROVAL_REQUEST_ID_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     customer_id: _builtins.str
     start_date: _builtins.str
@@ -741,6 +794,8 @@ class MaintenanceContract(_message.Message):
     team_id: _builtins.str
     version: _builtins.int
     renewed_by: _builtins.str
+    approval_request_id: _builtins.str
+    """The approval request that decides it (approval center), once submitted."""
     @_builtins.property
     def fee(self) -> _money_pb2.Money:
         """Charged per billing period."""
@@ -760,6 +815,14 @@ class MaintenanceContract(_message.Message):
     @_builtins.property
     def visit_dates(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """The planned preventive-visit dates."""
+
+    @_builtins.property
+    def billings(self) -> _containers.RepeatedCompositeFieldContainer[Global___ContractBilling]:
+        """The documents drafted in sales documents for its periods (one per period)."""
+
+    @_builtins.property
+    def notices_sent(self) -> _containers.RepeatedScalarFieldContainer[_builtins.int]:
+        """The renewal notices sent, as days before the end (60, 30, 7)."""
 
     def __init__(
         self,
@@ -785,11 +848,53 @@ class MaintenanceContract(_message.Message):
         create_time: _timestamp_pb2.Timestamp | None = ...,
         visit_dates: _abc.Iterable[_builtins.str] | None = ...,
         renewed_by: _builtins.str = ...,
+        billings: _abc.Iterable[Global___ContractBilling] | None = ...,
+        notices_sent: _abc.Iterable[_builtins.int] | None = ...,
+        approval_request_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "fee", b"fee", "preventive_visits", b"preventive_visits", "submit_time", b"submit_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["approved_on", b"approved_on", "auto_renew", b"auto_renew", "billing_period", b"billing_period", "cancelled_on", b"cancelled_on", "covered_items", b"covered_items", "create_time", b"create_time", "customer_id", b"customer_id", "end_date", b"end_date", "fee", b"fee", "id", b"id", "owner_id", b"owner_id", "preventive_visits", b"preventive_visits", "renewal_notice_days", b"renewal_notice_days", "renewed_by", b"renewed_by", "sla_policy_id", b"sla_policy_id", "start_date", b"start_date", "status", b"status", "submit_time", b"submit_time", "team_id", b"team_id", "version", b"version", "visit_dates", b"visit_dates"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["approval_request_id", b"approval_request_id", "approved_on", b"approved_on", "auto_renew", b"auto_renew", "billing_period", b"billing_period", "billings", b"billings", "cancelled_on", b"cancelled_on", "covered_items", b"covered_items", "create_time", b"create_time", "customer_id", b"customer_id", "end_date", b"end_date", "fee", b"fee", "id", b"id", "notices_sent", b"notices_sent", "owner_id", b"owner_id", "preventive_visits", b"preventive_visits", "renewal_notice_days", b"renewal_notice_days", "renewed_by", b"renewed_by", "sla_policy_id", b"sla_policy_id", "start_date", b"start_date", "status", b"status", "submit_time", b"submit_time", "team_id", b"team_id", "version", b"version", "visit_dates", b"visit_dates"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___MaintenanceContract: _TypeAlias = MaintenanceContract  # noqa: Y015
+
+@_typing.final
+class ContractBilling(_message.Message):
+    """One period's billing: asked of sales documents by crm.servicedesk.contract.renewal_due."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    KIND_FIELD_NUMBER: _builtins.int
+    PERIOD_START_FIELD_NUMBER: _builtins.int
+    PERIOD_END_FIELD_NUMBER: _builtins.int
+    AMOUNT_FIELD_NUMBER: _builtins.int
+    KEY_FIELD_NUMBER: _builtins.int
+    REQUEST_TIME_FIELD_NUMBER: _builtins.int
+    kind: Global___BillingDraftKind.ValueType
+    period_start: _builtins.str
+    period_end: _builtins.str
+    key: _builtins.str
+    """"contract_id:period_start": sales documents drafts one document per key."""
+    @_builtins.property
+    def amount(self) -> _money_pb2.Money: ...
+    @_builtins.property
+    def request_time(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        kind: Global___BillingDraftKind.ValueType = ...,
+        period_start: _builtins.str = ...,
+        period_end: _builtins.str = ...,
+        amount: _money_pb2.Money | None = ...,
+        key: _builtins.str = ...,
+        request_time: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["amount", b"amount", "request_time", b"request_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount", b"amount", "key", b"key", "kind", b"kind", "period_end", b"period_end", "period_start", b"period_start", "request_time", b"request_time"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ContractBilling: _TypeAlias = ContractBilling  # noqa: Y015

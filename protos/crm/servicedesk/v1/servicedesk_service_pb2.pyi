@@ -8,7 +8,9 @@ from crm.common.v1 import money_pb2 as _money_pb2
 from crm.servicedesk.v1 import resources_pb2 as _resources_pb2
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -19,6 +21,81 @@ else:
     from typing_extensions import TypeAlias as _TypeAlias, Never as _Never
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class _IngestOutcome:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _IngestOutcomeEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_IngestOutcome.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    INGEST_OUTCOME_UNSPECIFIED: _IngestOutcome.ValueType  # 0
+    INGEST_OUTCOME_CREATED: _IngestOutcome.ValueType  # 1
+    """A new case was opened."""
+    INGEST_OUTCOME_THREADED: _IngestOutcome.ValueType  # 2
+    """Added to an open case as a customer reply."""
+    INGEST_OUTCOME_REOPENED: _IngestOutcome.ValueType  # 3
+    """A reply to a resolved case: reopened."""
+    INGEST_OUTCOME_FOLLOW_UP: _IngestOutcome.ValueType  # 4
+    """A reply to a closed case: a linked follow-up case was opened."""
+    INGEST_OUTCOME_DUPLICATE: _IngestOutcome.ValueType  # 5
+    """This Message-ID was already taken in; nothing changed."""
+
+class IngestOutcome(_IngestOutcome, metaclass=_IngestOutcomeEnumTypeWrapper): ...
+
+INGEST_OUTCOME_UNSPECIFIED: IngestOutcome.ValueType  # 0
+INGEST_OUTCOME_CREATED: IngestOutcome.ValueType  # 1
+"""A new case was opened."""
+INGEST_OUTCOME_THREADED: IngestOutcome.ValueType  # 2
+"""Added to an open case as a customer reply."""
+INGEST_OUTCOME_REOPENED: IngestOutcome.ValueType  # 3
+"""A reply to a resolved case: reopened."""
+INGEST_OUTCOME_FOLLOW_UP: IngestOutcome.ValueType  # 4
+"""A reply to a closed case: a linked follow-up case was opened."""
+INGEST_OUTCOME_DUPLICATE: IngestOutcome.ValueType  # 5
+"""This Message-ID was already taken in; nothing changed."""
+Global___IngestOutcome: _TypeAlias = IngestOutcome  # noqa: Y015
+
+class _SurveyState:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _SurveyStateEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_SurveyState.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    SURVEY_STATE_UNSPECIFIED: _SurveyState.ValueType  # 0
+    SURVEY_STATE_OPEN: _SurveyState.ValueType  # 1
+    """Waiting for the customer's answer."""
+    SURVEY_STATE_ANSWERED: _SurveyState.ValueType  # 2
+    SURVEY_STATE_EXPIRED: _SurveyState.ValueType  # 3
+    SURVEY_STATE_SUPERSEDED: _SurveyState.ValueType  # 4
+    """The case moved on (reopened or closed otherwise) since this link was sent."""
+
+class SurveyState(_SurveyState, metaclass=_SurveyStateEnumTypeWrapper): ...
+
+SURVEY_STATE_UNSPECIFIED: SurveyState.ValueType  # 0
+SURVEY_STATE_OPEN: SurveyState.ValueType  # 1
+"""Waiting for the customer's answer."""
+SURVEY_STATE_ANSWERED: SurveyState.ValueType  # 2
+SURVEY_STATE_EXPIRED: SurveyState.ValueType  # 3
+SURVEY_STATE_SUPERSEDED: SurveyState.ValueType  # 4
+"""The case moved on (reopened or closed otherwise) since this link was sent."""
+Global___SurveyState: _TypeAlias = SurveyState  # noqa: Y015
+
+class _SurveySolved:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _SurveySolvedEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_SurveySolved.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    SURVEY_SOLVED_UNSPECIFIED: _SurveySolved.ValueType  # 0
+    SURVEY_SOLVED_YES: _SurveySolved.ValueType  # 1
+    SURVEY_SOLVED_NO: _SurveySolved.ValueType  # 2
+
+class SurveySolved(_SurveySolved, metaclass=_SurveySolvedEnumTypeWrapper): ...
+
+SURVEY_SOLVED_UNSPECIFIED: SurveySolved.ValueType  # 0
+SURVEY_SOLVED_YES: SurveySolved.ValueType  # 1
+SURVEY_SOLVED_NO: SurveySolved.ValueType  # 2
+Global___SurveySolved: _TypeAlias = SurveySolved  # noqa: Y015
 
 @_typing.final
 class CreateCalendarRequest(_message.Message):
@@ -955,3 +1032,303 @@ class AddCoveredItemResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___AddCoveredItemResponse: _TypeAlias = AddCoveredItemResponse  # noqa: Y015
+
+@_typing.final
+class IngestEmailRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RAW_MESSAGE_FIELD_NUMBER: _builtins.int
+    ENVELOPE_FROM_FIELD_NUMBER: _builtins.int
+    ENVELOPE_TO_FIELD_NUMBER: _builtins.int
+    raw_message: _builtins.bytes
+    """The message as received, headers and body."""
+    envelope_from: _builtins.str
+    """The SMTP envelope (MAIL FROM, RCPT TO); empty when not known."""
+    @_builtins.property
+    def envelope_to(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        raw_message: _builtins.bytes = ...,
+        envelope_from: _builtins.str = ...,
+        envelope_to: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["envelope_from", b"envelope_from", "envelope_to", b"envelope_to", "raw_message", b"raw_message"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___IngestEmailRequest: _TypeAlias = IngestEmailRequest  # noqa: Y015
+
+@_typing.final
+class IngestEmailResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CASE_FIELD_NUMBER: _builtins.int
+    OUTCOME_FIELD_NUMBER: _builtins.int
+    outcome: Global___IngestOutcome.ValueType
+    @_builtins.property
+    def case(self) -> _resources_pb2.Case: ...
+    def __init__(
+        self,
+        *,
+        case: _resources_pb2.Case | None = ...,
+        outcome: Global___IngestOutcome.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["case", b"case"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case", b"case", "outcome", b"outcome"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___IngestEmailResponse: _TypeAlias = IngestEmailResponse  # noqa: Y015
+
+@_typing.final
+class GetSurveyRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TOKEN_FIELD_NUMBER: _builtins.int
+    token: _builtins.str
+    def __init__(
+        self,
+        *,
+        token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["token", b"token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetSurveyRequest: _TypeAlias = GetSurveyRequest  # noqa: Y015
+
+@_typing.final
+class GetSurveyResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    STATE_FIELD_NUMBER: _builtins.int
+    CASE_ID_FIELD_NUMBER: _builtins.int
+    CASE_TITLE_FIELD_NUMBER: _builtins.int
+    EXPIRE_TIME_FIELD_NUMBER: _builtins.int
+    LANGUAGE_FIELD_NUMBER: _builtins.int
+    state: Global___SurveyState.ValueType
+    case_id: _builtins.str
+    case_title: _builtins.str
+    language: _builtins.str
+    """"th" or "en": the language of the page."""
+    @_builtins.property
+    def expire_time(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        state: Global___SurveyState.ValueType = ...,
+        case_id: _builtins.str = ...,
+        case_title: _builtins.str = ...,
+        expire_time: _timestamp_pb2.Timestamp | None = ...,
+        language: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["expire_time", b"expire_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_id", b"case_id", "case_title", b"case_title", "expire_time", b"expire_time", "language", b"language", "state", b"state"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetSurveyResponse: _TypeAlias = GetSurveyResponse  # noqa: Y015
+
+@_typing.final
+class AnswerSurveyRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TOKEN_FIELD_NUMBER: _builtins.int
+    SOLVED_FIELD_NUMBER: _builtins.int
+    SCORE_FIELD_NUMBER: _builtins.int
+    COMMENT_FIELD_NUMBER: _builtins.int
+    token: _builtins.str
+    solved: Global___SurveySolved.ValueType
+    """Unspecified when the customer only scored."""
+    score: _builtins.int
+    """1 to 5; 0 when the customer only answered whether it is solved."""
+    comment: _builtins.str
+    def __init__(
+        self,
+        *,
+        token: _builtins.str = ...,
+        solved: Global___SurveySolved.ValueType = ...,
+        score: _builtins.int = ...,
+        comment: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["comment", b"comment", "score", b"score", "solved", b"solved", "token", b"token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AnswerSurveyRequest: _TypeAlias = AnswerSurveyRequest  # noqa: Y015
+
+@_typing.final
+class AnswerSurveyResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    STATE_FIELD_NUMBER: _builtins.int
+    CASE_STATUS_FIELD_NUMBER: _builtins.int
+    state: Global___SurveyState.ValueType
+    case_status: _resources_pb2.CaseStatus.ValueType
+    """The case's status after the answer (closed, or in progress when reopened)."""
+    def __init__(
+        self,
+        *,
+        state: Global___SurveyState.ValueType = ...,
+        case_status: _resources_pb2.CaseStatus.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_status", b"case_status", "state", b"state"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AnswerSurveyResponse: _TypeAlias = AnswerSurveyResponse  # noqa: Y015
+
+@_typing.final
+class SetTeamCalendarRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TEAM_ID_FIELD_NUMBER: _builtins.int
+    CALENDAR_ID_FIELD_NUMBER: _builtins.int
+    team_id: _builtins.str
+    calendar_id: _builtins.str
+    """Empty: the team has no calendar of its own (the company's applies)."""
+    def __init__(
+        self,
+        *,
+        team_id: _builtins.str = ...,
+        calendar_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["calendar_id", b"calendar_id", "team_id", b"team_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetTeamCalendarRequest: _TypeAlias = SetTeamCalendarRequest  # noqa: Y015
+
+@_typing.final
+class SetTeamCalendarResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TEAM_ID_FIELD_NUMBER: _builtins.int
+    CALENDAR_ID_FIELD_NUMBER: _builtins.int
+    team_id: _builtins.str
+    calendar_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        team_id: _builtins.str = ...,
+        calendar_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["calendar_id", b"calendar_id", "team_id", b"team_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetTeamCalendarResponse: _TypeAlias = SetTeamCalendarResponse  # noqa: Y015
+
+@_typing.final
+class SetCompanyCalendarRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CALENDAR_ID_FIELD_NUMBER: _builtins.int
+    calendar_id: _builtins.str
+    """Empty: 24×7."""
+    def __init__(
+        self,
+        *,
+        calendar_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["calendar_id", b"calendar_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetCompanyCalendarRequest: _TypeAlias = SetCompanyCalendarRequest  # noqa: Y015
+
+@_typing.final
+class SetCompanyCalendarResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CALENDAR_ID_FIELD_NUMBER: _builtins.int
+    calendar_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        calendar_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["calendar_id", b"calendar_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetCompanyCalendarResponse: _TypeAlias = SetCompanyCalendarResponse  # noqa: Y015
+
+@_typing.final
+class GetCalendarSettingsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    def __init__(
+        self,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetCalendarSettingsRequest: _TypeAlias = GetCalendarSettingsRequest  # noqa: Y015
+
+@_typing.final
+class GetCalendarSettingsResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class TeamCalendarsEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.str
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    COMPANY_CALENDAR_ID_FIELD_NUMBER: _builtins.int
+    TEAM_CALENDARS_FIELD_NUMBER: _builtins.int
+    company_calendar_id: _builtins.str
+    @_builtins.property
+    def team_calendars(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
+        """team id → calendar id."""
+
+    def __init__(
+        self,
+        *,
+        company_calendar_id: _builtins.str = ...,
+        team_calendars: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["company_calendar_id", b"company_calendar_id", "team_calendars", b"team_calendars"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetCalendarSettingsResponse: _TypeAlias = GetCalendarSettingsResponse  # noqa: Y015

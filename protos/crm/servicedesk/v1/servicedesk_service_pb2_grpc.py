@@ -139,6 +139,36 @@ class ServiceDeskServiceStub:
                 request_serializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.AddCoveredItemRequest.SerializeToString,
                 response_deserializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.AddCoveredItemResponse.FromString,
                 _registered_method=True)
+        self.IngestEmail = channel.unary_unary(
+                '/crm.servicedesk.v1.ServiceDeskService/IngestEmail',
+                request_serializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.IngestEmailRequest.SerializeToString,
+                response_deserializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.IngestEmailResponse.FromString,
+                _registered_method=True)
+        self.GetSurvey = channel.unary_unary(
+                '/crm.servicedesk.v1.ServiceDeskService/GetSurvey',
+                request_serializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.GetSurveyRequest.SerializeToString,
+                response_deserializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.GetSurveyResponse.FromString,
+                _registered_method=True)
+        self.AnswerSurvey = channel.unary_unary(
+                '/crm.servicedesk.v1.ServiceDeskService/AnswerSurvey',
+                request_serializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.AnswerSurveyRequest.SerializeToString,
+                response_deserializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.AnswerSurveyResponse.FromString,
+                _registered_method=True)
+        self.SetTeamCalendar = channel.unary_unary(
+                '/crm.servicedesk.v1.ServiceDeskService/SetTeamCalendar',
+                request_serializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.SetTeamCalendarRequest.SerializeToString,
+                response_deserializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.SetTeamCalendarResponse.FromString,
+                _registered_method=True)
+        self.SetCompanyCalendar = channel.unary_unary(
+                '/crm.servicedesk.v1.ServiceDeskService/SetCompanyCalendar',
+                request_serializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.SetCompanyCalendarRequest.SerializeToString,
+                response_deserializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.SetCompanyCalendarResponse.FromString,
+                _registered_method=True)
+        self.GetCalendarSettings = channel.unary_unary(
+                '/crm.servicedesk.v1.ServiceDeskService/GetCalendarSettings',
+                request_serializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.GetCalendarSettingsRequest.SerializeToString,
+                response_deserializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.GetCalendarSettingsResponse.FromString,
+                _registered_method=True)
 
 
 class ServiceDeskServiceServicer:
@@ -277,6 +307,48 @@ class ServiceDeskServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def IngestEmail(self, request, context):
+        """E-mail intake: a raw RFC 5322 message as received (the service's own SMTP listener calls
+        the same use case). A reply threads onto its case by In-Reply-To/References; otherwise a new
+        case opens with the subject as its title. The same Message-ID twice is applied once.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSurvey(self, request, context):
+        """The satisfaction link's page and answer; the gateway calls them as `system` with the token
+        from the link (a signed, single-purpose, 14-day token). GetSurvey changes nothing.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AnswerSurvey(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetTeamCalendar(self, request, context):
+        """Teams' calendars (admins): the calendar chosen is SLA policy → team → company → 24×7.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetCompanyCalendar(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCalendarSettings(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ServiceDeskServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -379,6 +451,36 @@ def add_ServiceDeskServiceServicer_to_server(servicer, server):
                     servicer.AddCoveredItem,
                     request_deserializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.AddCoveredItemRequest.FromString,
                     response_serializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.AddCoveredItemResponse.SerializeToString,
+            ),
+            'IngestEmail': grpc.unary_unary_rpc_method_handler(
+                    servicer.IngestEmail,
+                    request_deserializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.IngestEmailRequest.FromString,
+                    response_serializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.IngestEmailResponse.SerializeToString,
+            ),
+            'GetSurvey': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSurvey,
+                    request_deserializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.GetSurveyRequest.FromString,
+                    response_serializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.GetSurveyResponse.SerializeToString,
+            ),
+            'AnswerSurvey': grpc.unary_unary_rpc_method_handler(
+                    servicer.AnswerSurvey,
+                    request_deserializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.AnswerSurveyRequest.FromString,
+                    response_serializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.AnswerSurveyResponse.SerializeToString,
+            ),
+            'SetTeamCalendar': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetTeamCalendar,
+                    request_deserializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.SetTeamCalendarRequest.FromString,
+                    response_serializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.SetTeamCalendarResponse.SerializeToString,
+            ),
+            'SetCompanyCalendar': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetCompanyCalendar,
+                    request_deserializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.SetCompanyCalendarRequest.FromString,
+                    response_serializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.SetCompanyCalendarResponse.SerializeToString,
+            ),
+            'GetCalendarSettings': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCalendarSettings,
+                    request_deserializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.GetCalendarSettingsRequest.FromString,
+                    response_serializer=crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.GetCalendarSettingsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -926,6 +1028,168 @@ class ServiceDeskService:
             '/crm.servicedesk.v1.ServiceDeskService/AddCoveredItem',
             crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.AddCoveredItemRequest.SerializeToString,
             crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.AddCoveredItemResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def IngestEmail(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.servicedesk.v1.ServiceDeskService/IngestEmail',
+            crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.IngestEmailRequest.SerializeToString,
+            crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.IngestEmailResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSurvey(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.servicedesk.v1.ServiceDeskService/GetSurvey',
+            crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.GetSurveyRequest.SerializeToString,
+            crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.GetSurveyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AnswerSurvey(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.servicedesk.v1.ServiceDeskService/AnswerSurvey',
+            crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.AnswerSurveyRequest.SerializeToString,
+            crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.AnswerSurveyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetTeamCalendar(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.servicedesk.v1.ServiceDeskService/SetTeamCalendar',
+            crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.SetTeamCalendarRequest.SerializeToString,
+            crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.SetTeamCalendarResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetCompanyCalendar(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.servicedesk.v1.ServiceDeskService/SetCompanyCalendar',
+            crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.SetCompanyCalendarRequest.SerializeToString,
+            crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.SetCompanyCalendarResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCalendarSettings(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.servicedesk.v1.ServiceDeskService/GetCalendarSettings',
+            crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.GetCalendarSettingsRequest.SerializeToString,
+            crm_dot_servicedesk_dot_v1_dot_servicedesk__service__pb2.GetCalendarSettingsResponse.FromString,
             options,
             channel_credentials,
             insecure,

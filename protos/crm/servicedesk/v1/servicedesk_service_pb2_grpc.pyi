@@ -66,6 +66,20 @@ class ServiceDeskServiceStub:
     """Cancels from `effective_on`; the response carries the credit for unused billed days."""
     AddCoveredItem: _grpc.UnaryUnaryMultiCallable[_servicedesk_service_pb2.AddCoveredItemRequest, _servicedesk_service_pb2.AddCoveredItemResponse]
     """Covers one more item from `added_on`; the response carries the prorated charge."""
+    IngestEmail: _grpc.UnaryUnaryMultiCallable[_servicedesk_service_pb2.IngestEmailRequest, _servicedesk_service_pb2.IngestEmailResponse]
+    """E-mail intake: a raw RFC 5322 message as received (the service's own SMTP listener calls
+    the same use case). A reply threads onto its case by In-Reply-To/References; otherwise a new
+    case opens with the subject as its title. The same Message-ID twice is applied once.
+    """
+    GetSurvey: _grpc.UnaryUnaryMultiCallable[_servicedesk_service_pb2.GetSurveyRequest, _servicedesk_service_pb2.GetSurveyResponse]
+    """The satisfaction link's page and answer; the gateway calls them as `system` with the token
+    from the link (a signed, single-purpose, 14-day token). GetSurvey changes nothing.
+    """
+    AnswerSurvey: _grpc.UnaryUnaryMultiCallable[_servicedesk_service_pb2.AnswerSurveyRequest, _servicedesk_service_pb2.AnswerSurveyResponse]
+    SetTeamCalendar: _grpc.UnaryUnaryMultiCallable[_servicedesk_service_pb2.SetTeamCalendarRequest, _servicedesk_service_pb2.SetTeamCalendarResponse]
+    """Teams' calendars (admins): the calendar chosen is SLA policy → team → company → 24×7."""
+    SetCompanyCalendar: _grpc.UnaryUnaryMultiCallable[_servicedesk_service_pb2.SetCompanyCalendarRequest, _servicedesk_service_pb2.SetCompanyCalendarResponse]
+    GetCalendarSettings: _grpc.UnaryUnaryMultiCallable[_servicedesk_service_pb2.GetCalendarSettingsRequest, _servicedesk_service_pb2.GetCalendarSettingsResponse]
 
 @_typing.type_check_only
 class ServiceDeskServiceAsyncStub(ServiceDeskServiceStub):
@@ -105,6 +119,20 @@ class ServiceDeskServiceAsyncStub(ServiceDeskServiceStub):
     """Cancels from `effective_on`; the response carries the credit for unused billed days."""
     AddCoveredItem: _aio.UnaryUnaryMultiCallable[_servicedesk_service_pb2.AddCoveredItemRequest, _servicedesk_service_pb2.AddCoveredItemResponse]  # type: ignore[assignment]
     """Covers one more item from `added_on`; the response carries the prorated charge."""
+    IngestEmail: _aio.UnaryUnaryMultiCallable[_servicedesk_service_pb2.IngestEmailRequest, _servicedesk_service_pb2.IngestEmailResponse]  # type: ignore[assignment]
+    """E-mail intake: a raw RFC 5322 message as received (the service's own SMTP listener calls
+    the same use case). A reply threads onto its case by In-Reply-To/References; otherwise a new
+    case opens with the subject as its title. The same Message-ID twice is applied once.
+    """
+    GetSurvey: _aio.UnaryUnaryMultiCallable[_servicedesk_service_pb2.GetSurveyRequest, _servicedesk_service_pb2.GetSurveyResponse]  # type: ignore[assignment]
+    """The satisfaction link's page and answer; the gateway calls them as `system` with the token
+    from the link (a signed, single-purpose, 14-day token). GetSurvey changes nothing.
+    """
+    AnswerSurvey: _aio.UnaryUnaryMultiCallable[_servicedesk_service_pb2.AnswerSurveyRequest, _servicedesk_service_pb2.AnswerSurveyResponse]  # type: ignore[assignment]
+    SetTeamCalendar: _aio.UnaryUnaryMultiCallable[_servicedesk_service_pb2.SetTeamCalendarRequest, _servicedesk_service_pb2.SetTeamCalendarResponse]  # type: ignore[assignment]
+    """Teams' calendars (admins): the calendar chosen is SLA policy → team → company → 24×7."""
+    SetCompanyCalendar: _aio.UnaryUnaryMultiCallable[_servicedesk_service_pb2.SetCompanyCalendarRequest, _servicedesk_service_pb2.SetCompanyCalendarResponse]  # type: ignore[assignment]
+    GetCalendarSettings: _aio.UnaryUnaryMultiCallable[_servicedesk_service_pb2.GetCalendarSettingsRequest, _servicedesk_service_pb2.GetCalendarSettingsResponse]  # type: ignore[assignment]
 
 class ServiceDeskServiceServicer(metaclass=_abc_1.ABCMeta):
     """The service desk. Every call carries the caller in metadata (x-user-id, x-roles, x-team-ids).
@@ -261,5 +289,55 @@ class ServiceDeskServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_servicedesk_service_pb2.AddCoveredItemResponse, _abc.Awaitable[_servicedesk_service_pb2.AddCoveredItemResponse]]:
         """Covers one more item from `added_on`; the response carries the prorated charge."""
+
+    @_abc_1.abstractmethod
+    def IngestEmail(
+        self,
+        request: _servicedesk_service_pb2.IngestEmailRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_servicedesk_service_pb2.IngestEmailResponse, _abc.Awaitable[_servicedesk_service_pb2.IngestEmailResponse]]:
+        """E-mail intake: a raw RFC 5322 message as received (the service's own SMTP listener calls
+        the same use case). A reply threads onto its case by In-Reply-To/References; otherwise a new
+        case opens with the subject as its title. The same Message-ID twice is applied once.
+        """
+
+    @_abc_1.abstractmethod
+    def GetSurvey(
+        self,
+        request: _servicedesk_service_pb2.GetSurveyRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_servicedesk_service_pb2.GetSurveyResponse, _abc.Awaitable[_servicedesk_service_pb2.GetSurveyResponse]]:
+        """The satisfaction link's page and answer; the gateway calls them as `system` with the token
+        from the link (a signed, single-purpose, 14-day token). GetSurvey changes nothing.
+        """
+
+    @_abc_1.abstractmethod
+    def AnswerSurvey(
+        self,
+        request: _servicedesk_service_pb2.AnswerSurveyRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_servicedesk_service_pb2.AnswerSurveyResponse, _abc.Awaitable[_servicedesk_service_pb2.AnswerSurveyResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def SetTeamCalendar(
+        self,
+        request: _servicedesk_service_pb2.SetTeamCalendarRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_servicedesk_service_pb2.SetTeamCalendarResponse, _abc.Awaitable[_servicedesk_service_pb2.SetTeamCalendarResponse]]:
+        """Teams' calendars (admins): the calendar chosen is SLA policy → team → company → 24×7."""
+
+    @_abc_1.abstractmethod
+    def SetCompanyCalendar(
+        self,
+        request: _servicedesk_service_pb2.SetCompanyCalendarRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_servicedesk_service_pb2.SetCompanyCalendarResponse, _abc.Awaitable[_servicedesk_service_pb2.SetCompanyCalendarResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def GetCalendarSettings(
+        self,
+        request: _servicedesk_service_pb2.GetCalendarSettingsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_servicedesk_service_pb2.GetCalendarSettingsResponse, _abc.Awaitable[_servicedesk_service_pb2.GetCalendarSettingsResponse]]: ...
 
 def add_ServiceDeskServiceServicer_to_server(servicer: ServiceDeskServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
