@@ -14,9 +14,10 @@ import grpc
 from chassis.background import Task, periodic
 from chassis.db import Database, migrate
 from chassis.events import EventTables, Handler
+from chassis.mail import MailDispatcher
 from chassis.runtime import ServiceRuntime, service_main
 
-from service_desk.adapters.tables import event_tables
+from service_desk.adapters.tables import event_tables, mail_tables
 from service_desk.api import SERVICE_NAME, ServiceDeskServicer, registrar
 from service_desk.application.context import Rules, ServiceDeskContext, utc_now
 from service_desk.application.escalations import check_escalations
@@ -37,6 +38,7 @@ class ServiceDesk:
     context: ServiceDeskContext
     servicer: ServiceDeskServicer
     handlers: Sequence[Handler]
+    dispatcher: MailDispatcher
     durable: str = DURABLE
 
     @property
@@ -52,7 +54,11 @@ class ServiceDesk:
         return check_escalations(self.context)
 
     def background(self) -> list[Task]:
-        return [periodic("SLA pass", self.check_sla, self.settings.sla_check_seconds)]
+        """The SLA pass, and the mail dispatcher (woken by commits) when mail is on."""
+        tasks: list[Task] = [periodic("SLA pass", self.check_sla, self.settings.sla_check_seconds)]
+        if self.settings.mail_enabled:
+            tasks.append(self.dispatcher.run)
+        return tasks
 
 
 def migrate_database(settings: ServiceDeskSettings) -> None:
@@ -72,7 +78,10 @@ def build_service_desk(
     context = ServiceDeskContext(
         database=db,
         rules=Rules(
-            company_time_zone=settings.company_time_zone, escalation_batch_size=settings.sla_check_batch_size
+            company_time_zone=settings.company_time_zone,
+            escalation_batch_size=settings.sla_check_batch_size,
+            support_address=settings.support_address,
+            public_base_url=settings.public_base_url,
         ),
         clock=clock,
     )
@@ -83,6 +92,7 @@ def build_service_desk(
         context=context,
         servicer=ServiceDeskServicer(context),
         handlers=handlers(),
+        dispatcher=MailDispatcher(db, mail_tables, settings, service=settings.service_name),
     )
 
 
@@ -97,6 +107,7 @@ def runtime_of(service: ServiceDesk) -> ServiceRuntime:
         service.handlers,
         service.durable,
         background=service.background(),
+        commit_listeners=[service.dispatcher.wake],
     )
 
 

@@ -5,11 +5,12 @@ Defaults serve a laptop run: SQLite under VAR_DIR, gRPC on 127.0.0.1:50066, ops 
 
 from __future__ import annotations
 
+from chassis.mail import MailSettings
 from chassis.settings import ServiceSettings
 from pydantic import Field
 
 
-class ServiceDeskSettings(ServiceSettings):
+class ServiceDeskSettings(ServiceSettings, MailSettings):
     """Variable names are the field names in upper case (GRPC_PORT, SLA_CHECK_SECONDS, ...)."""
 
     service_name: str = "service-desk"
@@ -21,3 +22,10 @@ class ServiceDeskSettings(ServiceSettings):
     sla_check_batch_size: int = Field(default=200, gt=0)
     # The zone whose date is "today" for contract status and proration.
     company_time_zone: str = "Asia/Bangkok"
+    # Mail (customer replies, satisfaction links, renewal notices, escalation notices) goes
+    # through the chassis mail outbox; false keeps it queued but never sent (tests of other parts).
+    mail_enabled: bool = True
+    # The support mailbox customers write to and that replies come from (Reply-To).
+    support_address: str = "support@siamsupply.example"
+    # Where links in mail point (the gateway's public address).
+    public_base_url: str = "http://127.0.0.1:8080"

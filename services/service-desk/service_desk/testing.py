@@ -72,8 +72,10 @@ class ServiceDeskUnderTest:
 def start_service_desk(
     database_url: str, nats_url: str | None, var_dir: Path, **overrides: Any
 ) -> ServiceDeskUnderTest:
+    # mail stays queued unless a test sends it to its own SmtpSink (mail_enabled, smtp_port)
     defaults: dict[str, Any] = {
         "sla_check_seconds": 3600,
+        "mail_enabled": False,
     }
     values = service_test_settings(database_url, nats_url, var_dir, **(defaults | overrides))
     settings = ServiceDeskSettings(**values)

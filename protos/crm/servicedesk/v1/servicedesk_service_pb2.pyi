@@ -412,6 +412,8 @@ class CreateCaseRequest(_message.Message):
     TEAM_ID_FIELD_NUMBER: _builtins.int
     ASSIGNEE_ID_FIELD_NUMBER: _builtins.int
     CUSTOMER_GROUP_IDS_FIELD_NUMBER: _builtins.int
+    REQUESTER_EMAIL_FIELD_NUMBER: _builtins.int
+    REQUESTER_NAME_FIELD_NUMBER: _builtins.int
     title: _builtins.str
     description: _builtins.str
     customer_id: _builtins.str
@@ -426,9 +428,16 @@ class CreateCaseRequest(_message.Message):
     """Unset: "grpc"."""
     team_id: _builtins.str
     assignee_id: _builtins.str
+    requester_email: _builtins.str
+    """Where customer-visible replies and the satisfaction link go; empty: the contact's or
+    customer's e-mail from the read model, else no customer mail.
+    """
+    requester_name: _builtins.str
     @_builtins.property
     def customer_group_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
-        """The customer's groups, for SLA policies that match on them."""
+        """Deprecated: the customer's groups now come from contacts' events (read model); when given
+        they are added to the known ones.
+        """
 
     def __init__(
         self,
@@ -446,10 +455,12 @@ class CreateCaseRequest(_message.Message):
         team_id: _builtins.str = ...,
         assignee_id: _builtins.str = ...,
         customer_group_ids: _abc.Iterable[_builtins.str] | None = ...,
+        requester_email: _builtins.str = ...,
+        requester_name: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["assignee_id", b"assignee_id", "case_type", b"case_type", "channel", b"channel", "contact_id", b"contact_id", "contract_id", b"contract_id", "customer_group_ids", b"customer_group_ids", "customer_id", b"customer_id", "description", b"description", "priority", b"priority", "product_id", b"product_id", "serial_number", b"serial_number", "team_id", b"team_id", "title", b"title"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["assignee_id", b"assignee_id", "case_type", b"case_type", "channel", b"channel", "contact_id", b"contact_id", "contract_id", b"contract_id", "customer_group_ids", b"customer_group_ids", "customer_id", b"customer_id", "description", b"description", "priority", b"priority", "product_id", b"product_id", "requester_email", b"requester_email", "requester_name", b"requester_name", "serial_number", b"serial_number", "team_id", b"team_id", "title", b"title"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

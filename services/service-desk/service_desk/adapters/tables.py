@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from chassis.db import new_metadata
 from chassis.events import add_event_tables
+from chassis.mail import add_mail_tables
 from sqlalchemy import (
     Boolean,
     Column,
@@ -30,6 +31,7 @@ USER_ID = 64
 
 metadata = new_metadata()
 event_tables = add_event_tables(metadata)
+mail_tables = add_mail_tables(metadata)
 
 calendars = Table(
     "calendars",

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 
 from chassis.db import Database
 from chassis.events import record_event
+from chassis.mail import MailTemplates, OutgoingMail, queue_mail
 from google.protobuf.message import Message
 from sqlalchemy.orm import Session
 
 from service_desk.adapters.contract_repository import ContractRepository
 from service_desk.adapters.repositories import CalendarRepository, CaseRepository, PolicyRepository
-from service_desk.adapters.tables import event_tables
+from service_desk.adapters.tables import event_tables, mail_tables
 
 
 def utc_now() -> dt.datetime:
@@ -37,6 +38,9 @@ class Rules:
     company_time_zone: str = "Asia/Bangkok"
     # Cases looked at per scheduler pass.
     escalation_batch_size: int = 200
+    # The support mailbox (Reply-To of customer mail) and the base of links in mail.
+    support_address: str = "support@siamsupply.example"
+    public_base_url: str = "http://127.0.0.1:8080"
 
 
 class UnitOfWork:
@@ -59,6 +63,12 @@ class UnitOfWork:
             aggregate_id=aggregate_id,
         )
 
+    def mail(self, message: OutgoingMail, dedupe_key: str) -> str:
+        """Queues `message` in this transaction (sent after the commit by the dispatcher); the
+        same `dedupe_key` is queued once. Returns the outbox row id, which is the left part of
+        the mail's Message-ID (`<id@domain of MAIL_FROM>`)."""
+        return queue_mail(self.session, mail_tables, message, dedupe_key)
+
 
 @dataclass(frozen=True)
 class ServiceDeskContext:
@@ -66,6 +76,7 @@ class ServiceDeskContext:
     rules: Rules = field(default_factory=Rules)
     clock: Callable[[], dt.datetime] = utc_now
     ids: Callable[[str], str] = new_id
+    templates: MailTemplates = field(default_factory=lambda: MailTemplates("service_desk", "templates/mail"))
 
     def today(self) -> dt.date:
         from zoneinfo import ZoneInfo
