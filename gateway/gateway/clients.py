@@ -19,6 +19,7 @@ from crm.approvals.v1 import approvals_service_pb2_grpc
 from crm.contacts.v1 import contacts_service_pb2_grpc
 from crm.pricing.v1 import pricing_service_pb2_grpc
 from crm.sales.v1 import sales_service_pb2_grpc
+from crm.servicedesk.v1 import servicedesk_service_pb2_grpc
 
 from gateway.settings import GatewaySettings
 
@@ -67,6 +68,12 @@ BACKENDS: tuple[Backend, ...] = (
         sales_service_pb2_grpc.SalesServiceStub,
         "crm.sales.v1.SalesService",
         lambda s: s.sales_docs_target,
+    ),
+    Backend(
+        "service_desk",
+        servicedesk_service_pb2_grpc.ServiceDeskServiceStub,
+        "crm.servicedesk.v1.ServiceDeskService",
+        lambda s: s.service_desk_target,
     ),
 )
 

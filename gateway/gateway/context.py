@@ -38,6 +38,8 @@ class Services:
     activities: Any = None
     # crm.sales.v1.SalesServiceStub (or a test double with the same methods).
     sales_docs: Any = None
+    # crm.servicedesk.v1.ServiceDeskServiceStub (or a test double with the same methods).
+    service_desk: Any = None
     # Extra readiness checks: (ok, name) each.
     readiness: list[Callable[[], tuple[bool, str]]] = field(default_factory=list)
     # Called when the app shuts down (close channels, stop the relay).

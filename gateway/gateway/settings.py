@@ -59,6 +59,7 @@ class GatewaySettings(ServiceSettings):
     approvals_target: str = "127.0.0.1:50063"
     activities_target: str = "127.0.0.1:50065"
     sales_docs_target: str = "127.0.0.1:50064"
+    service_desk_target: str = "127.0.0.1:50066"
     # Deadline of every gRPC call made for a request, in seconds.
     grpc_timeout_seconds: float = 5.0
     # Long-running calls (CSV import streams).
