@@ -531,3 +531,27 @@ class AdjustmentNoteIssued(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___AdjustmentNoteIssued: _TypeAlias = AdjustmentNoteIssued  # noqa: Y015
+
+@_typing.final
+class InvoiceDraftChanged(_message.Message):
+    """crm.sales.invoice_draft.created / issued / discarded: the whole draft (issued carries the
+    sale order and invoice ids and the invoice number).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INVOICE_DRAFT_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def invoice_draft(self) -> _resources_pb2.InvoiceDraft: ...
+    def __init__(
+        self,
+        *,
+        invoice_draft: _resources_pb2.InvoiceDraft | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["invoice_draft", b"invoice_draft"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["invoice_draft", b"invoice_draft"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___InvoiceDraftChanged: _TypeAlias = InvoiceDraftChanged  # noqa: Y015

@@ -1068,3 +1068,89 @@ class AgingRow(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___AgingRow: _TypeAlias = AgingRow  # noqa: Y015
+
+@_typing.final
+class InvoiceDraft(_message.Message):
+    """An invoice not yet issued, drafted from another service's billing (a service-desk
+    maintenance contract's period). It takes no number; issuing it makes a confirmed sale order
+    and its tax invoice.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    OWNER_ID_FIELD_NUMBER: _builtins.int
+    TEAM_ID_FIELD_NUMBER: _builtins.int
+    SOURCE_FIELD_NUMBER: _builtins.int
+    SOURCE_KEY_FIELD_NUMBER: _builtins.int
+    CONTRACT_ID_FIELD_NUMBER: _builtins.int
+    PERIOD_START_FIELD_NUMBER: _builtins.int
+    PERIOD_END_FIELD_NUMBER: _builtins.int
+    VAT_MODE_FIELD_NUMBER: _builtins.int
+    LINES_FIELD_NUMBER: _builtins.int
+    TOTALS_FIELD_NUMBER: _builtins.int
+    SALE_ORDER_ID_FIELD_NUMBER: _builtins.int
+    SALE_ORDER_NUMBER_FIELD_NUMBER: _builtins.int
+    INVOICE_ID_FIELD_NUMBER: _builtins.int
+    INVOICE_NUMBER_FIELD_NUMBER: _builtins.int
+    DISCARD_REASON_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    status: _builtins.str
+    """draft, issued, discarded."""
+    customer_id: _builtins.str
+    owner_id: _builtins.str
+    team_id: _builtins.str
+    source: _builtins.str
+    """"service_contract"."""
+    source_key: _builtins.str
+    """The billing key ("contract_id:period_start"): one draft per key."""
+    contract_id: _builtins.str
+    period_start: _builtins.str
+    """The billed period, YYYY-MM-DD."""
+    period_end: _builtins.str
+    vat_mode: _builtins.str
+    """"exclusive"."""
+    sale_order_id: _builtins.str
+    """Set once issued."""
+    sale_order_number: _builtins.str
+    invoice_id: _builtins.str
+    invoice_number: _builtins.str
+    discard_reason: _builtins.str
+    version: _builtins.int
+    @_builtins.property
+    def lines(self) -> _containers.RepeatedCompositeFieldContainer[Global___DocumentLine]: ...
+    @_builtins.property
+    def totals(self) -> Global___DocumentTotals: ...
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        status: _builtins.str = ...,
+        customer_id: _builtins.str = ...,
+        owner_id: _builtins.str = ...,
+        team_id: _builtins.str = ...,
+        source: _builtins.str = ...,
+        source_key: _builtins.str = ...,
+        contract_id: _builtins.str = ...,
+        period_start: _builtins.str = ...,
+        period_end: _builtins.str = ...,
+        vat_mode: _builtins.str = ...,
+        lines: _abc.Iterable[Global___DocumentLine] | None = ...,
+        totals: Global___DocumentTotals | None = ...,
+        sale_order_id: _builtins.str = ...,
+        sale_order_number: _builtins.str = ...,
+        invoice_id: _builtins.str = ...,
+        invoice_number: _builtins.str = ...,
+        discard_reason: _builtins.str = ...,
+        version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["totals", b"totals"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["contract_id", b"contract_id", "customer_id", b"customer_id", "discard_reason", b"discard_reason", "id", b"id", "invoice_id", b"invoice_id", "invoice_number", b"invoice_number", "lines", b"lines", "owner_id", b"owner_id", "period_end", b"period_end", "period_start", b"period_start", "sale_order_id", b"sale_order_id", "sale_order_number", b"sale_order_number", "source", b"source", "source_key", b"source_key", "status", b"status", "team_id", b"team_id", "totals", b"totals", "vat_mode", b"vat_mode", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___InvoiceDraft: _TypeAlias = InvoiceDraft  # noqa: Y015

@@ -1650,3 +1650,191 @@ class GetDocumentPdfResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetDocumentPdfResponse: _TypeAlias = GetDocumentPdfResponse  # noqa: Y015
+
+@_typing.final
+class ListInvoiceDraftsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    customer_id: _builtins.str
+    status: _builtins.str
+    """draft, issued or discarded; empty = all."""
+    page_size: _builtins.int
+    page_token: _builtins.str
+    def __init__(
+        self,
+        *,
+        customer_id: _builtins.str = ...,
+        status: _builtins.str = ...,
+        page_size: _builtins.int = ...,
+        page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["customer_id", b"customer_id", "page_size", b"page_size", "page_token", b"page_token", "status", b"status"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListInvoiceDraftsRequest: _TypeAlias = ListInvoiceDraftsRequest  # noqa: Y015
+
+@_typing.final
+class ListInvoiceDraftsResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INVOICE_DRAFTS_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    next_page_token: _builtins.str
+    @_builtins.property
+    def invoice_drafts(self) -> _containers.RepeatedCompositeFieldContainer[_resources_pb2.InvoiceDraft]: ...
+    def __init__(
+        self,
+        *,
+        invoice_drafts: _abc.Iterable[_resources_pb2.InvoiceDraft] | None = ...,
+        next_page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["invoice_drafts", b"invoice_drafts", "next_page_token", b"next_page_token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListInvoiceDraftsResponse: _TypeAlias = ListInvoiceDraftsResponse  # noqa: Y015
+
+@_typing.final
+class GetInvoiceDraftRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetInvoiceDraftRequest: _TypeAlias = GetInvoiceDraftRequest  # noqa: Y015
+
+@_typing.final
+class GetInvoiceDraftResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INVOICE_DRAFT_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def invoice_draft(self) -> _resources_pb2.InvoiceDraft: ...
+    def __init__(
+        self,
+        *,
+        invoice_draft: _resources_pb2.InvoiceDraft | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["invoice_draft", b"invoice_draft"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["invoice_draft", b"invoice_draft"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetInvoiceDraftResponse: _TypeAlias = GetInvoiceDraftResponse  # noqa: Y015
+
+@_typing.final
+class IssueInvoiceDraftRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    ISSUE_DATE_FIELD_NUMBER: _builtins.int
+    DUE_DATE_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    issue_date: _builtins.str
+    """YYYY-MM-DD; empty = today (Asia/Bangkok)."""
+    due_date: _builtins.str
+    """YYYY-MM-DD; empty = the issue date plus the service's invoice due days."""
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        issue_date: _builtins.str = ...,
+        due_date: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["due_date", b"due_date", "id", b"id", "issue_date", b"issue_date"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___IssueInvoiceDraftRequest: _TypeAlias = IssueInvoiceDraftRequest  # noqa: Y015
+
+@_typing.final
+class IssueInvoiceDraftResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INVOICE_DRAFT_FIELD_NUMBER: _builtins.int
+    SALE_ORDER_FIELD_NUMBER: _builtins.int
+    TAX_INVOICE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def invoice_draft(self) -> _resources_pb2.InvoiceDraft: ...
+    @_builtins.property
+    def sale_order(self) -> _resources_pb2.SaleOrder: ...
+    @_builtins.property
+    def tax_invoice(self) -> _resources_pb2.TaxInvoice: ...
+    def __init__(
+        self,
+        *,
+        invoice_draft: _resources_pb2.InvoiceDraft | None = ...,
+        sale_order: _resources_pb2.SaleOrder | None = ...,
+        tax_invoice: _resources_pb2.TaxInvoice | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["invoice_draft", b"invoice_draft", "sale_order", b"sale_order", "tax_invoice", b"tax_invoice"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["invoice_draft", b"invoice_draft", "sale_order", b"sale_order", "tax_invoice", b"tax_invoice"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___IssueInvoiceDraftResponse: _TypeAlias = IssueInvoiceDraftResponse  # noqa: Y015
+
+@_typing.final
+class DiscardInvoiceDraftRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    reason: _builtins.str
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DiscardInvoiceDraftRequest: _TypeAlias = DiscardInvoiceDraftRequest  # noqa: Y015
+
+@_typing.final
+class DiscardInvoiceDraftResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INVOICE_DRAFT_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def invoice_draft(self) -> _resources_pb2.InvoiceDraft: ...
+    def __init__(
+        self,
+        *,
+        invoice_draft: _resources_pb2.InvoiceDraft | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["invoice_draft", b"invoice_draft"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["invoice_draft", b"invoice_draft"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DiscardInvoiceDraftResponse: _TypeAlias = DiscardInvoiceDraftResponse  # noqa: Y015

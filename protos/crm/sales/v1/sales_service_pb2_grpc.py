@@ -200,6 +200,26 @@ class SalesServiceStub:
                 request_serializer=crm_dot_sales_dot_v1_dot_sales__service__pb2.GetDocumentPdfRequest.SerializeToString,
                 response_deserializer=crm_dot_sales_dot_v1_dot_sales__service__pb2.GetDocumentPdfResponse.FromString,
                 _registered_method=True)
+        self.ListInvoiceDrafts = channel.unary_unary(
+                '/crm.sales.v1.SalesService/ListInvoiceDrafts',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__service__pb2.ListInvoiceDraftsRequest.SerializeToString,
+                response_deserializer=crm_dot_sales_dot_v1_dot_sales__service__pb2.ListInvoiceDraftsResponse.FromString,
+                _registered_method=True)
+        self.GetInvoiceDraft = channel.unary_unary(
+                '/crm.sales.v1.SalesService/GetInvoiceDraft',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__service__pb2.GetInvoiceDraftRequest.SerializeToString,
+                response_deserializer=crm_dot_sales_dot_v1_dot_sales__service__pb2.GetInvoiceDraftResponse.FromString,
+                _registered_method=True)
+        self.IssueInvoiceDraft = channel.unary_unary(
+                '/crm.sales.v1.SalesService/IssueInvoiceDraft',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__service__pb2.IssueInvoiceDraftRequest.SerializeToString,
+                response_deserializer=crm_dot_sales_dot_v1_dot_sales__service__pb2.IssueInvoiceDraftResponse.FromString,
+                _registered_method=True)
+        self.DiscardInvoiceDraft = channel.unary_unary(
+                '/crm.sales.v1.SalesService/DiscardInvoiceDraft',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__service__pb2.DiscardInvoiceDraftRequest.SerializeToString,
+                response_deserializer=crm_dot_sales_dot_v1_dot_sales__service__pb2.DiscardInvoiceDraftResponse.FromString,
+                _registered_method=True)
 
 
 class SalesServiceServicer:
@@ -417,6 +437,36 @@ class SalesServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListInvoiceDrafts(self, request, context):
+        """Invoice drafts: MA-fee invoices drafted from service-desk contract billings
+        (crm.servicedesk.contract.renewal_due), one per billing key. Accountants (and admins) read,
+        issue and discard them, like tax invoices.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetInvoiceDraft(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def IssueInvoiceDraft(self, request, context):
+        """In one transaction: a confirmed sale order from the draft's lines, its full tax invoice
+        with the next number, and the draft marked issued. FAILED_PRECONDITION unless a draft.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DiscardInvoiceDraft(self, request, context):
+        """A draft not to invoice; `reason` is required.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_SalesServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -579,6 +629,26 @@ def add_SalesServiceServicer_to_server(servicer, server):
                     servicer.GetDocumentPdf,
                     request_deserializer=crm_dot_sales_dot_v1_dot_sales__service__pb2.GetDocumentPdfRequest.FromString,
                     response_serializer=crm_dot_sales_dot_v1_dot_sales__service__pb2.GetDocumentPdfResponse.SerializeToString,
+            ),
+            'ListInvoiceDrafts': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListInvoiceDrafts,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__service__pb2.ListInvoiceDraftsRequest.FromString,
+                    response_serializer=crm_dot_sales_dot_v1_dot_sales__service__pb2.ListInvoiceDraftsResponse.SerializeToString,
+            ),
+            'GetInvoiceDraft': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetInvoiceDraft,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__service__pb2.GetInvoiceDraftRequest.FromString,
+                    response_serializer=crm_dot_sales_dot_v1_dot_sales__service__pb2.GetInvoiceDraftResponse.SerializeToString,
+            ),
+            'IssueInvoiceDraft': grpc.unary_unary_rpc_method_handler(
+                    servicer.IssueInvoiceDraft,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__service__pb2.IssueInvoiceDraftRequest.FromString,
+                    response_serializer=crm_dot_sales_dot_v1_dot_sales__service__pb2.IssueInvoiceDraftResponse.SerializeToString,
+            ),
+            'DiscardInvoiceDraft': grpc.unary_unary_rpc_method_handler(
+                    servicer.DiscardInvoiceDraft,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__service__pb2.DiscardInvoiceDraftRequest.FromString,
+                    response_serializer=crm_dot_sales_dot_v1_dot_sales__service__pb2.DiscardInvoiceDraftResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1451,6 +1521,114 @@ class SalesService:
             '/crm.sales.v1.SalesService/GetDocumentPdf',
             crm_dot_sales_dot_v1_dot_sales__service__pb2.GetDocumentPdfRequest.SerializeToString,
             crm_dot_sales_dot_v1_dot_sales__service__pb2.GetDocumentPdfResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListInvoiceDrafts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/ListInvoiceDrafts',
+            crm_dot_sales_dot_v1_dot_sales__service__pb2.ListInvoiceDraftsRequest.SerializeToString,
+            crm_dot_sales_dot_v1_dot_sales__service__pb2.ListInvoiceDraftsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetInvoiceDraft(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/GetInvoiceDraft',
+            crm_dot_sales_dot_v1_dot_sales__service__pb2.GetInvoiceDraftRequest.SerializeToString,
+            crm_dot_sales_dot_v1_dot_sales__service__pb2.GetInvoiceDraftResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def IssueInvoiceDraft(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/IssueInvoiceDraft',
+            crm_dot_sales_dot_v1_dot_sales__service__pb2.IssueInvoiceDraftRequest.SerializeToString,
+            crm_dot_sales_dot_v1_dot_sales__service__pb2.IssueInvoiceDraftResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DiscardInvoiceDraft(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/DiscardInvoiceDraft',
+            crm_dot_sales_dot_v1_dot_sales__service__pb2.DiscardInvoiceDraftRequest.SerializeToString,
+            crm_dot_sales_dot_v1_dot_sales__service__pb2.DiscardInvoiceDraftResponse.FromString,
             options,
             channel_credentials,
             insecure,

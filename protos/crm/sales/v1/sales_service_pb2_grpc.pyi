@@ -85,6 +85,18 @@ class SalesServiceStub:
     """Accounts-receivable aging per customer and in total."""
     GetDocumentPdf: _grpc.UnaryUnaryMultiCallable[_sales_service_pb2.GetDocumentPdfRequest, _sales_service_pb2.GetDocumentPdfResponse]
     """The printed document (quotation, deposit, tax_invoice, credit_note, debit_note, receipt)."""
+    ListInvoiceDrafts: _grpc.UnaryUnaryMultiCallable[_sales_service_pb2.ListInvoiceDraftsRequest, _sales_service_pb2.ListInvoiceDraftsResponse]
+    """Invoice drafts: MA-fee invoices drafted from service-desk contract billings
+    (crm.servicedesk.contract.renewal_due), one per billing key. Accountants (and admins) read,
+    issue and discard them, like tax invoices.
+    """
+    GetInvoiceDraft: _grpc.UnaryUnaryMultiCallable[_sales_service_pb2.GetInvoiceDraftRequest, _sales_service_pb2.GetInvoiceDraftResponse]
+    IssueInvoiceDraft: _grpc.UnaryUnaryMultiCallable[_sales_service_pb2.IssueInvoiceDraftRequest, _sales_service_pb2.IssueInvoiceDraftResponse]
+    """In one transaction: a confirmed sale order from the draft's lines, its full tax invoice
+    with the next number, and the draft marked issued. FAILED_PRECONDITION unless a draft.
+    """
+    DiscardInvoiceDraft: _grpc.UnaryUnaryMultiCallable[_sales_service_pb2.DiscardInvoiceDraftRequest, _sales_service_pb2.DiscardInvoiceDraftResponse]
+    """A draft not to invoice; `reason` is required."""
 
 @_typing.type_check_only
 class SalesServiceAsyncStub(SalesServiceStub):
@@ -143,6 +155,18 @@ class SalesServiceAsyncStub(SalesServiceStub):
     """Accounts-receivable aging per customer and in total."""
     GetDocumentPdf: _aio.UnaryUnaryMultiCallable[_sales_service_pb2.GetDocumentPdfRequest, _sales_service_pb2.GetDocumentPdfResponse]  # type: ignore[assignment]
     """The printed document (quotation, deposit, tax_invoice, credit_note, debit_note, receipt)."""
+    ListInvoiceDrafts: _aio.UnaryUnaryMultiCallable[_sales_service_pb2.ListInvoiceDraftsRequest, _sales_service_pb2.ListInvoiceDraftsResponse]  # type: ignore[assignment]
+    """Invoice drafts: MA-fee invoices drafted from service-desk contract billings
+    (crm.servicedesk.contract.renewal_due), one per billing key. Accountants (and admins) read,
+    issue and discard them, like tax invoices.
+    """
+    GetInvoiceDraft: _aio.UnaryUnaryMultiCallable[_sales_service_pb2.GetInvoiceDraftRequest, _sales_service_pb2.GetInvoiceDraftResponse]  # type: ignore[assignment]
+    IssueInvoiceDraft: _aio.UnaryUnaryMultiCallable[_sales_service_pb2.IssueInvoiceDraftRequest, _sales_service_pb2.IssueInvoiceDraftResponse]  # type: ignore[assignment]
+    """In one transaction: a confirmed sale order from the draft's lines, its full tax invoice
+    with the next number, and the draft marked issued. FAILED_PRECONDITION unless a draft.
+    """
+    DiscardInvoiceDraft: _aio.UnaryUnaryMultiCallable[_sales_service_pb2.DiscardInvoiceDraftRequest, _sales_service_pb2.DiscardInvoiceDraftResponse]  # type: ignore[assignment]
+    """A draft not to invoice; `reason` is required."""
 
 class SalesServiceServicer(metaclass=_abc_1.ABCMeta):
     """The sales chain: opportunity → quotation → sale order → deposit → tax invoice → receipt.
@@ -390,5 +414,41 @@ class SalesServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_sales_service_pb2.GetDocumentPdfResponse, _abc.Awaitable[_sales_service_pb2.GetDocumentPdfResponse]]:
         """The printed document (quotation, deposit, tax_invoice, credit_note, debit_note, receipt)."""
+
+    @_abc_1.abstractmethod
+    def ListInvoiceDrafts(
+        self,
+        request: _sales_service_pb2.ListInvoiceDraftsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_sales_service_pb2.ListInvoiceDraftsResponse, _abc.Awaitable[_sales_service_pb2.ListInvoiceDraftsResponse]]:
+        """Invoice drafts: MA-fee invoices drafted from service-desk contract billings
+        (crm.servicedesk.contract.renewal_due), one per billing key. Accountants (and admins) read,
+        issue and discard them, like tax invoices.
+        """
+
+    @_abc_1.abstractmethod
+    def GetInvoiceDraft(
+        self,
+        request: _sales_service_pb2.GetInvoiceDraftRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_sales_service_pb2.GetInvoiceDraftResponse, _abc.Awaitable[_sales_service_pb2.GetInvoiceDraftResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def IssueInvoiceDraft(
+        self,
+        request: _sales_service_pb2.IssueInvoiceDraftRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_sales_service_pb2.IssueInvoiceDraftResponse, _abc.Awaitable[_sales_service_pb2.IssueInvoiceDraftResponse]]:
+        """In one transaction: a confirmed sale order from the draft's lines, its full tax invoice
+        with the next number, and the draft marked issued. FAILED_PRECONDITION unless a draft.
+        """
+
+    @_abc_1.abstractmethod
+    def DiscardInvoiceDraft(
+        self,
+        request: _sales_service_pb2.DiscardInvoiceDraftRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_sales_service_pb2.DiscardInvoiceDraftResponse, _abc.Awaitable[_sales_service_pb2.DiscardInvoiceDraftResponse]]:
+        """A draft not to invoice; `reason` is required."""
 
 def add_SalesServiceServicer_to_server(servicer: SalesServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
