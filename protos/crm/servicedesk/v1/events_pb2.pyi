@@ -219,3 +219,74 @@ class ContractRenewalDue(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ContractRenewalDue: _TypeAlias = ContractRenewalDue  # noqa: Y015
+
+@_typing.final
+class CaseSurveyAnswered(_message.Message):
+    """On crm.servicedesk.case.survey_answered: the customer's answer to the satisfaction link of one
+    resolve (reporting builds satisfaction reports from it). The case events of the outcome
+    (status_changed with closed or reopened) are published beside it.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CASE_ID_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    SOLVED_FIELD_NUMBER: _builtins.int
+    SCORE_FIELD_NUMBER: _builtins.int
+    COMMENT_FIELD_NUMBER: _builtins.int
+    TEAM_ID_FIELD_NUMBER: _builtins.int
+    ASSIGNEE_ID_FIELD_NUMBER: _builtins.int
+    CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    SLA_POLICY_ID_FIELD_NUMBER: _builtins.int
+    OCCUR_TIME_FIELD_NUMBER: _builtins.int
+    RESOLVE_TIME_FIELD_NUMBER: _builtins.int
+    REOPENED_FIELD_NUMBER: _builtins.int
+    FLAGGED_FOR_LEAD_FIELD_NUMBER: _builtins.int
+    case_id: _builtins.str
+    version: _builtins.int
+    """The case's version after the answer."""
+    solved: _builtins.bool
+    """Unset when the customer only scored."""
+    score: _builtins.int
+    """1–5; 0 when the customer only answered whether it is solved."""
+    comment: _builtins.str
+    team_id: _builtins.str
+    assignee_id: _builtins.str
+    customer_id: _builtins.str
+    sla_policy_id: _builtins.str
+    reopened: _builtins.bool
+    """The outcome: true when the answer reopened the case (else it closed it)."""
+    flagged_for_lead: _builtins.bool
+    """Scored 3: closed and flagged for the team lead."""
+    @_builtins.property
+    def occur_time(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def resolve_time(self) -> _timestamp_pb2.Timestamp:
+        """The resolve the link was sent for."""
+
+    def __init__(
+        self,
+        *,
+        case_id: _builtins.str = ...,
+        version: _builtins.int = ...,
+        solved: _builtins.bool | None = ...,
+        score: _builtins.int = ...,
+        comment: _builtins.str = ...,
+        team_id: _builtins.str = ...,
+        assignee_id: _builtins.str = ...,
+        customer_id: _builtins.str = ...,
+        sla_policy_id: _builtins.str = ...,
+        occur_time: _timestamp_pb2.Timestamp | None = ...,
+        resolve_time: _timestamp_pb2.Timestamp | None = ...,
+        reopened: _builtins.bool = ...,
+        flagged_for_lead: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_solved", b"_solved", "occur_time", b"occur_time", "resolve_time", b"resolve_time", "solved", b"solved"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_solved", b"_solved", "assignee_id", b"assignee_id", "case_id", b"case_id", "comment", b"comment", "customer_id", b"customer_id", "flagged_for_lead", b"flagged_for_lead", "occur_time", b"occur_time", "reopened", b"reopened", "resolve_time", b"resolve_time", "score", b"score", "sla_policy_id", b"sla_policy_id", "solved", b"solved", "team_id", b"team_id", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType__solved: _TypeAlias = _typing.Literal["solved"]  # noqa: Y015
+    _WhichOneofArgType__solved: _TypeAlias = _typing.Literal["_solved", b"_solved"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__solved) -> _WhichOneofReturnType__solved | None: ...
+
+Global___CaseSurveyAnswered: _TypeAlias = CaseSurveyAnswered  # noqa: Y015
