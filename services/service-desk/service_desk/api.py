@@ -105,6 +105,8 @@ class ServiceDeskServicer(pb_grpc.ServiceDeskServiceServicer):
             team_id=request.team_id,
             assignee_id=request.assignee_id,
             customer_group_ids=frozenset(request.customer_group_ids),
+            requester_email=request.requester_email,
+            requester_name=request.requester_name,
         )
         made = cases.create_case(self.ctx, current_caller(), new)
         return pb.CreateCaseResponse(case=tr.case_message(*made))

@@ -17,6 +17,7 @@ from service_desk.adapters.repositories import CaseMessage, CaseRecord, Stamped
 from service_desk.application.sla import CaseSla
 from service_desk.domain.calendars import BusinessCalendar, Holiday, WorkingWindow, format_clock, parse_clock
 from service_desk.domain.cases import CaseStatus, Priority, StatusChange
+from service_desk.domain.contract_billing import BillingDraft
 from service_desk.domain.contracts import (
     DEFAULT_RENEWAL_NOTICE_DAYS,
     BillingPeriod,
@@ -325,6 +326,8 @@ def case_message(record: CaseRecord, sla: CaseSla | None) -> res.Case:
         created_by=record.created_by,
         create_time=timestamp(c.created_at),
         version=c.version,
+        requester_email=c.requester_email,
+        requester_name=c.requester_name,
     )
 
 
@@ -336,6 +339,9 @@ def note_message(message: CaseMessage) -> res.CaseMessage:
         author_id=message.author_id,
         body=message.body,
         create_time=timestamp(message.created_at),
+        channel=message.channel,
+        message_id=message.message_id,
+        from_customer=message.from_customer,
     )
 
 
@@ -414,4 +420,18 @@ def contract_message(record: ContractRecord, today: dt.date) -> res.MaintenanceC
         create_time=timestamp(record.created_at),
         visit_dates=[d.isoformat() for d in planned_visits(c)],
         renewed_by=c.renewed_by,
+        billings=[billing_message(b.draft, c.currency, b.requested_at) for b in record.billings],
+        notices_sent=list(record.notices_sent),
+        approval_request_id=record.approval_request_id,
+    )
+
+
+def billing_message(draft: BillingDraft, currency: str, requested_at: dt.datetime) -> res.ContractBilling:
+    return res.ContractBilling(
+        kind=enum_value(res.BillingDraftKind, "BILLING_DRAFT_KIND_", draft.kind),
+        period_start=draft.period_start.isoformat(),
+        period_end=draft.period_end.isoformat(),
+        amount=money(draft.amount, currency),
+        key=draft.key,
+        request_time=timestamp(requested_at),
     )

@@ -67,6 +67,11 @@ class CaseMessage:
     author_id: str
     body: str
     created_at: dt.datetime
+    # "email" for mail in or out, else how it was written ("grpc"); the RFC 5322 Message-ID it
+    # came or went with; True for what the customer wrote.
+    channel: str = ""
+    message_id: str = ""
+    from_customer: bool = False
 
 
 @dataclass(frozen=True)
@@ -237,6 +242,8 @@ class CaseRepository:
             "created_at": c.created_at,
             "updated_at": record.updated_at or c.created_at,
             "version": c.version,
+            "requester_email": c.requester_email,
+            "requester_name": c.requester_name,
         }
 
     def get(self, id: str, for_update: bool = False) -> CaseRecord | None:
@@ -296,6 +303,8 @@ class CaseRepository:
             flagged_for_lead=row.flagged_for_lead,
             follow_up_of=row.follow_up_of,
             version=row.version,
+            requester_email=row.requester_email,
+            requester_name=row.requester_name,
         )
         return CaseRecord(
             case,
@@ -317,6 +326,9 @@ class CaseRepository:
                 author_id=message.author_id,
                 body=message.body,
                 created_at=message.created_at,
+                channel=message.channel,
+                message_id=message.message_id,
+                from_customer=message.from_customer,
             )
         )
 
@@ -327,7 +339,17 @@ class CaseRepository:
             .order_by(case_messages.c.created_at, case_messages.c.id)
         )
         return [
-            CaseMessage(r.id, r.case_id, r.customer_visible, r.author_id, r.body, aware(r.created_at))
+            CaseMessage(
+                r.id,
+                r.case_id,
+                r.customer_visible,
+                r.author_id,
+                r.body,
+                aware(r.created_at),
+                r.channel,
+                r.message_id,
+                r.from_customer,
+            )
             for r in self.session.execute(query)
         ]
 

@@ -11,6 +11,7 @@ schedulers race; `cases.next_check_at` is when the scheduler must look at a case
 from __future__ import annotations
 
 from chassis.db import new_metadata
+from chassis.directory import add_directory_tables
 from chassis.events import add_event_tables
 from chassis.mail import add_mail_tables
 from sqlalchemy import (
@@ -25,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
 )
+from sqlalchemy import false as sa_false
 
 ID = 40
 USER_ID = 64
@@ -32,6 +34,53 @@ USER_ID = 64
 metadata = new_metadata()
 event_tables = add_event_tables(metadata)
 mail_tables = add_mail_tables(metadata)
+
+# -- notifications, calendars and customers (migration 0003) ----------------------------------
+# Users and teams from the gateway's identity events (chassis.directory): assignees and team
+# leads to mail. A team's calendar and the company's (key "calendar_id" in `company_settings`)
+# come between the policy's and 24x7. Customers and contact persons' e-mails from the contacts
+# events: customer groups for SLA matching, the customer of an incoming mail's sender.
+directory_tables = add_directory_tables(metadata)
+team_calendars = Table(
+    "team_calendars",
+    metadata,
+    Column("team_id", String(USER_ID), primary_key=True),
+    Column("calendar_id", String(ID), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", String(USER_ID), nullable=False),
+)
+company_settings = Table(
+    "company_settings",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", String(USER_ID), nullable=False),
+)
+customers = Table(
+    "customers",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("email_key", String(320), nullable=False),  # lower case, for lookups
+    Column("group_ids", Text, nullable=False),  # JSON
+    Column("version", Integer, nullable=False),
+    Index("ix_customers_email_key", "email_key"),
+)
+contact_persons = Table(
+    "contact_persons",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("customer_id", String(ID), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("email_key", String(320), nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("ix_contact_persons_email_key", "email_key"),
+    Index("ix_contact_persons_customer", "customer_id"),
+)
+# -- end of notifications, calendars and customers ---------------------------------------------
 
 calendars = Table(
     "calendars",
@@ -145,4 +194,55 @@ contracts = Table(
     Index("ix_contracts_customer", "customer_id"),
     Index("ix_contracts_owner", "owner_id"),
     Index("ix_contracts_team", "team_id"),
+)
+
+# -- e-mail intake and threading (migration 0002) -----------------------------------------------
+# Every Message-ID the desk knows, received ("in") or sent ("out"), with its case: a reply
+# threads to the case of its nearest known parent; a Message-ID seen before is a duplicate.
+mail_threads = Table(
+    "mail_threads",
+    metadata,
+    Column("message_id", String(998), primary_key=True),
+    Column("case_id", String(ID), nullable=False),
+    Column("direction", String(3), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_mail_threads_case", "case_id"),
+)
+cases.append_column(Column("requester_email", String(320), nullable=False, server_default=""))
+cases.append_column(Column("requester_name", String(200), nullable=False, server_default=""))
+case_messages.append_column(Column("channel", String(20), nullable=False, server_default=""))
+case_messages.append_column(Column("message_id", String(998), nullable=False, server_default=""))
+case_messages.append_column(Column("from_customer", Boolean, nullable=False, server_default=sa_false()))
+
+# -- contract lifecycle: approvals, renewal notices, billing requests (migration 0005) ----------
+# A decision applies to the revision submitted (`submitted_revision`); `renewal_checked_on` is
+# the day the renewal pass last looked at a contract (a batch per pass, each contract once a
+# day). `contract_billings` holds each period's billing request once (primary key = the draft's
+# key "contract:period_start") and `contract_notices` each renewal notice once: a conditional
+# insert claims it, so two replicas, a rerun or a restart publish each once.
+contracts.append_column(Column("approval_request_id", String(ID), nullable=False, server_default=""))
+contracts.append_column(Column("submitted_revision", Integer, nullable=True))
+contracts.append_column(Column("decision_reason", Text, nullable=False, server_default=""))
+contracts.append_column(Column("renewal_checked_on", Date, nullable=True))
+contract_billings = Table(
+    "contract_billings",
+    metadata,
+    Column("key", String(80), primary_key=True),
+    Column("contract_id", String(ID), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("amount", String(32), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Index("ix_contract_billings_contract", "contract_id"),
+)
+contract_notices = Table(
+    "contract_notices",
+    metadata,
+    Column("contract_id", String(ID), nullable=False),
+    Column("days_before", Integer, nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("contract_id", "days_before"),
 )

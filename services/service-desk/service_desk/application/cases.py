@@ -43,6 +43,8 @@ class NewCase:
     team_id: str = ""
     assignee_id: str = ""
     customer_group_ids: frozenset[str] = frozenset()
+    requester_email: str = ""
+    requester_name: str = ""
 
 
 def visibility(caller: Caller) -> Visibility:
@@ -117,6 +119,8 @@ def create_case(ctx: ServiceDeskContext, caller: Caller, new: NewCase) -> tuple[
         channel=new.channel.strip() or "grpc",
         team_id=new.team_id.strip(),
         assignee_id=new.assignee_id.strip(),
+        requester_email=new.requester_email,
+        requester_name=new.requester_name,
     )
     with ctx.transaction() as uow:
         policy_id = ""

@@ -12,12 +12,14 @@ Every change is kept in `history`, the record the SLA clocks are computed from.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from chassis.errors import FailedPrecondition, InvalidArgument, ViolationCollector
 
 TITLE_MAX_LENGTH = 200
+_EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
 
 
 class CaseStatus(StrEnum):
@@ -97,6 +99,12 @@ class Case:
     flagged_for_lead: bool = False
     follow_up_of: str = ""
     version: int = 1
+    # Who asked (the sender of the e-mail that opened the case, or given on CreateCase): where
+    # customer-visible replies and the satisfaction link go.
+    requester_email: str = ""
+    requester_name: str = ""
+    # The customer's last survey score (1–5), None before any answer.
+    satisfaction_score: int | None = None
 
     @property
     def status(self) -> CaseStatus:
@@ -136,14 +144,20 @@ def open_case(
     team_id: str = "",
     assignee_id: str = "",
     follow_up_of: str = "",
+    requester_email: str = "",
+    requester_name: str = "",
 ) -> Case:
-    """A new case, status new, its creation the first entry of its history."""
+    """A new case, status new, its creation the first entry of its history. A case from an
+    unknown sender (e-mail) has no customer yet but must have the requester's address."""
     violations = ViolationCollector()
     cleaned = clean_title(title)
+    requester = requester_email.strip()
     if not cleaned:
         violations.add("title", "is required")
-    if not customer_id.strip():
-        violations.add("customer_id", "is required")
+    if not customer_id.strip() and not requester:
+        violations.add("customer_id", "is required (or a requester_email)")
+    if requester and not _EMAIL.fullmatch(requester):
+        violations.add("requester_email", "is no e-mail address")
     if created_at.tzinfo is None:
         violations.add("created_at", "must carry a time zone")
     violations.raise_if_any()
@@ -164,6 +178,8 @@ def open_case(
         team_id=team_id,
         assignee_id=assignee_id,
         follow_up_of=follow_up_of,
+        requester_email=requester,
+        requester_name=" ".join(requester_name.split()),
     )
 
 
@@ -241,4 +257,6 @@ def follow_up_case(closed: Case, id: str, title: str, at: dt.datetime) -> Case:
         team_id=closed.team_id,
         assignee_id=closed.assignee_id,
         follow_up_of=closed.id,
+        requester_email=closed.requester_email,
+        requester_name=closed.requester_name,
     )
