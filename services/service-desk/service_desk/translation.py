@@ -328,6 +328,8 @@ def case_message(record: CaseRecord, sla: CaseSla | None) -> res.Case:
         version=c.version,
         requester_email=c.requester_email,
         requester_name=c.requester_name,
+        satisfaction_score=c.satisfaction_score or 0,
+        flagged_for_lead=c.flagged_for_lead,
     )
 
 

@@ -244,6 +244,7 @@ class CaseRepository:
             "version": c.version,
             "requester_email": c.requester_email,
             "requester_name": c.requester_name,
+            "satisfaction_score": c.satisfaction_score,
         }
 
     def get(self, id: str, for_update: bool = False) -> CaseRecord | None:
@@ -305,6 +306,7 @@ class CaseRepository:
             version=row.version,
             requester_email=row.requester_email,
             requester_name=row.requester_name,
+            satisfaction_score=row.satisfaction_score,
         )
         return CaseRecord(
             case,

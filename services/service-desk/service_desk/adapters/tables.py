@@ -246,3 +246,25 @@ contract_notices = Table(
     Column("sent_at", DateTime(timezone=True), nullable=False),
     PrimaryKeyConstraint("contract_id", "days_before"),
 )
+
+# -- satisfaction survey and auto-close (migration 0004) ------------------------------------------
+# One row per resolve: only the SHA-256 of the link's token is kept (the link is the secret),
+# with the resolve it belongs to, its expiry and the customer's answer (`answered_at` set once,
+# by a conditional update). `cases.satisfaction_score` is the last answer's score.
+survey_links = Table(
+    "survey_links",
+    metadata,
+    Column("token_sha256", String(64), primary_key=True),
+    Column("case_id", String(ID), nullable=False),
+    Column("resolved_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("answered_at", DateTime(timezone=True), nullable=True),
+    Column("solved", Boolean, nullable=True),
+    Column("score", Integer, nullable=True),
+    Column("comment", Text, nullable=False, server_default=""),
+    Index("ix_survey_links_case", "case_id", "resolved_at"),
+)
+cases.append_column(Column("satisfaction_score", Integer, nullable=True))
+# -- end of satisfaction survey and auto-close ----------------------------------------------------

@@ -9,6 +9,7 @@ A resolved case with no reply closes itself after N business days (default 4).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -19,6 +20,16 @@ from service_desk.domain.cases import Case, CaseStatus, changed_status
 
 LINK_VALID_FOR = dt.timedelta(days=14)
 DEFAULT_AUTO_CLOSE_BUSINESS_DAYS = 4
+
+
+class SurveyState(StrEnum):
+    """What a survey link shows: waiting, spent, too old, or overtaken by the case."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+    EXPIRED = "expired"
+    # The case moved on (reopened, or closed otherwise) since the link's resolve.
+    SUPERSEDED = "superseded"
 
 
 class SurveyDecision(StrEnum):
@@ -48,6 +59,25 @@ def link_expires_at(resolved_at: dt.datetime) -> dt.datetime:
     return resolved_at + LINK_VALID_FOR
 
 
+def token_digest(token: str) -> str:
+    """What is stored of a link's token (SHA-256, hex): the database alone opens no survey."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def survey_state(
+    case: Case, resolved_at: dt.datetime, answered: bool, now: dt.datetime
+) -> SurveyState:
+    """The state of the link issued at `resolved_at`: an answer spends it, then it expires 14
+    days after the resolve, and it is superseded once the case left that resolve."""
+    if answered:
+        return SurveyState.ANSWERED
+    if now > link_expires_at(resolved_at):
+        return SurveyState.EXPIRED
+    if case.status != CaseStatus.RESOLVED or case.resolved_at != resolved_at:
+        return SurveyState.SUPERSEDED
+    return SurveyState.OPEN
+
+
 def survey_outcome(answer: SurveyAnswer) -> SurveyOutcome:
     """The issue's rule; an unhappy signal wins over a happy one (solved but scored 2 reopens)."""
     if answer.score is not None and not 1 <= answer.score <= 5:
@@ -69,11 +99,12 @@ def answered_survey(case: Case, answer: SurveyAnswer, resolved_at: dt.datetime) 
     if answer.answered_at > link_expires_at(resolved_at):
         raise FailedPrecondition("the survey link has expired (valid 14 days from the resolve)")
     outcome = survey_outcome(answer)
+    score = answer.score  # this answer's; None when the customer only said whether it is solved
     if outcome.decision == SurveyDecision.REOPEN:
         reopened = changed_status(case, CaseStatus.IN_PROGRESS, answer.answered_at, "customer", "not solved")
-        return reopened, outcome
+        return replace(reopened, satisfaction_score=score), outcome
     closed = changed_status(case, CaseStatus.CLOSED, answer.answered_at, "customer", "survey")
-    return replace(closed, flagged_for_lead=outcome.flag_for_lead), outcome
+    return replace(closed, flagged_for_lead=outcome.flag_for_lead, satisfaction_score=score), outcome
 
 
 def auto_close_at(
