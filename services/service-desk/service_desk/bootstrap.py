@@ -91,7 +91,7 @@ def build_service_desk(
         tables=event_tables,
         context=context,
         servicer=ServiceDeskServicer(context),
-        handlers=handlers(),
+        handlers=handlers(context),
         dispatcher=MailDispatcher(db, mail_tables, settings, service=settings.service_name),
     )
 

@@ -4,15 +4,21 @@ Published (payloads in crm.servicedesk.v1.events):
 - crm.servicedesk.case.created / status_changed / closed / reopened — CaseEvent (the case after
   the change; a close or reopen also publishes status_changed first);
 - crm.servicedesk.case.sla_warning / sla_breached — CaseSlaEvent, once per case, clock and level;
-- crm.servicedesk.contract.created / submitted / cancelled — ContractEvent (activated and
-  renewal_due are in the contract but not published yet: they come with the approvals
-  consumer and the renewal scheduler).
-Consumed: nothing yet (durable "service-desk" is reserved for approvals decisions).
+- crm.servicedesk.contract.created / submitted / cancelled / activated / rejected /
+  renewal_notice_sent — ContractEvent; crm.servicedesk.contract.renewal_due — ContractRenewalDue
+  (one per contract and billing period).
+Consumed (durable "service-desk"): crm.approvals.request.approved / rejected of subject type
+"service_contract" (application/contract_approvals.py).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chassis.events import Handler
+
+if TYPE_CHECKING:
+    from service_desk.application.context import ServiceDeskContext
 
 DURABLE = "service-desk"
 
@@ -26,9 +32,15 @@ CONTRACT_CREATED = "crm.servicedesk.contract.created"
 CONTRACT_SUBMITTED = "crm.servicedesk.contract.submitted"
 CONTRACT_ACTIVATED = "crm.servicedesk.contract.activated"
 CONTRACT_RENEWAL_DUE = "crm.servicedesk.contract.renewal_due"
+CONTRACT_REJECTED = "crm.servicedesk.contract.rejected"
+CONTRACT_RENEWAL_NOTICE_SENT = "crm.servicedesk.contract.renewal_notice_sent"
 CONTRACT_CANCELLED = "crm.servicedesk.contract.cancelled"
 
 
-def handlers() -> list[Handler]:
-    """The consumer's handlers (none yet, so the runtime starts no consumer)."""
-    return []
+def handlers(ctx: ServiceDeskContext) -> list[Handler]:
+    """The consumer's handlers (durable "service-desk")."""
+    from service_desk.application.contract_approvals import decision_handlers
+
+    return [
+        *decision_handlers(ctx),
+    ]

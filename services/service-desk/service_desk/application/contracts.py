@@ -108,7 +108,12 @@ def submit_contract(ctx: ServiceDeskContext, caller: Caller, id: str) -> Contrac
             raise FailedPrecondition(f"contract {id} is not a draft")
         if record.submitted_at is not None:
             raise FailedPrecondition(f"contract {id} is submitted already and waits for its decision")
-        changed = replace(record, contract=replace(c, version=c.version + 1), submitted_at=ctx.clock())
+        changed = replace(
+            record,
+            contract=replace(c, version=c.version + 1),
+            submitted_at=ctx.clock(),
+            submitted_revision=c.version + 1,
+        )
         uow.contracts.save(changed, c.version)
         uow.emit(events.CONTRACT_SUBMITTED, contract_event(ctx, changed, caller.user_id), "contract", id)
     return changed
