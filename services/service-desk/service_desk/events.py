@@ -39,8 +39,10 @@ CONTRACT_CANCELLED = "crm.servicedesk.contract.cancelled"
 
 def handlers(ctx: ServiceDeskContext) -> list[Handler]:
     """The consumer's handlers (durable "service-desk")."""
+    from service_desk.adapters.read_models import read_model_handlers
     from service_desk.application.contract_approvals import decision_handlers
 
     return [
+        *read_model_handlers(),
         *decision_handlers(ctx),
     ]

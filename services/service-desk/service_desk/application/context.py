@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from chassis.db import Database
+from chassis.directory import Directory
 from chassis.events import record_event
 from chassis.mail import MailTemplates, OutgoingMail, queue_mail
 from google.protobuf.message import Message
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from service_desk.adapters.contract_repository import ContractRepository
 from service_desk.adapters.repositories import CalendarRepository, CaseRepository, PolicyRepository
-from service_desk.adapters.tables import event_tables, mail_tables
+from service_desk.adapters.tables import directory_tables, event_tables, mail_tables
 
 
 def utc_now() -> dt.datetime:
@@ -46,8 +47,11 @@ class Rules:
 class UnitOfWork:
     """One transaction's repositories; `emit` writes an outbox event into the same transaction."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, rules: Rules | None = None) -> None:
         self.session = session
+        # the business settings (links in mail) and the users/teams read model (notifications)
+        self.rules = rules or Rules()
+        self.directory = Directory(session, directory_tables)
         self.calendars = CalendarRepository(session)
         self.policies = PolicyRepository(session)
         self.cases = CaseRepository(session)
@@ -87,9 +91,9 @@ class ServiceDeskContext:
     def transaction(self) -> Iterator[UnitOfWork]:
         """A writing unit of work: commits at the end of the block, rolls back on error."""
         with self.database.transaction() as session:
-            yield UnitOfWork(session)
+            yield UnitOfWork(session, self.rules)
 
     @contextmanager
     def reading(self) -> Iterator[UnitOfWork]:
         with self.database.read() as session:
-            yield UnitOfWork(session)
+            yield UnitOfWork(session, self.rules)
