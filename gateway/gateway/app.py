@@ -50,6 +50,7 @@ def create_app(
     approvals_client: Any = None,
     activities_client: Any = None,
     sales_docs_client: Any = None,
+    service_desk_client: Any = None,
 ) -> Flask:
     """The gateway as a Flask app. Each `<service>_client` replaces the channel to that service's
     `<SERVICE>_TARGET` (a ServiceClient or a stub; see gateway.clients.BACKENDS); the app closes
@@ -73,6 +74,7 @@ def create_app(
             "approvals": approvals_client,
             "activities": activities_client,
             "sales_docs": sales_docs_client,
+            "service_desk": service_desk_client,
         },
     )
     active_users = ActiveUsers(database, settings.active_user_cache_seconds)
@@ -98,6 +100,7 @@ def create_app(
         approvals=stubs["approvals"],
         activities=stubs["activities"],
         sales_docs=stubs["sales_docs"],
+        service_desk=stubs["service_desk"],
         closers=closers,
     )
 
@@ -166,6 +169,11 @@ def _register(app: Flask) -> None:
 
     app.register_blueprint(sales.api.blueprint)
     app.register_blueprint(sales_billing.api.blueprint)
+    from gateway.api import service_desk, service_desk_contracts, service_desk_setup, survey_links
+
+    for module in (service_desk, service_desk_setup, service_desk_contracts):
+        app.register_blueprint(module.api.blueprint)
+    app.register_blueprint(survey_links.blueprint)
     app.register_blueprint(openapi_blueprint)
     app.register_blueprint(ops)
     install_guard(app)
