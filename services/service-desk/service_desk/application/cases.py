@@ -17,6 +17,7 @@ from crm.servicedesk.v1 import events_pb2 as ev
 
 from service_desk import events
 from service_desk import translation as tr
+from service_desk.adapters.customers import customer_groups
 from service_desk.adapters.repositories import CaseFilter, CaseMessage, CaseRecord, Visibility
 from service_desk.application.context import ServiceDeskContext, UnitOfWork
 from service_desk.application.setup import next_token, page_of
@@ -130,7 +131,9 @@ def create_case(ctx: ServiceDeskContext, caller: Caller, new: NewCase) -> tuple[
                 raise InvalidArgument("contract_id", f"no contract {case.contract_id!r} of this customer")
             policy_id = contract.contract.sla_policy_id
         if not policy_id:
-            matched = match_policy((p for p, _ in uow.policies.all()), case.facts(new.customer_group_ids))
+            # the groups contacts last published for the customer, plus any the caller names
+            groups = new.customer_group_ids | customer_groups(uow.session, case.customer_id)
+            matched = match_policy((p for p, _ in uow.policies.all()), case.facts(groups))
             policy_id = matched.id if matched else ""
         record = CaseRecord(
             case, policy_id, new.description.strip(), new.customer_group_ids, caller.user_id, now

@@ -1,13 +1,15 @@
-"""A case's SLA as read now: its policy, the calendar the policy names (24×7 when none), both
+"""A case's SLA as read now: its policy, its calendar (policy → team → company → 24×7), both
 clocks, and when the escalation scheduler must look at the case next."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from chassis.errors import InvalidArgument
 
+from service_desk.adapters.calendar_settings import company_calendar, team_calendar
 from service_desk.adapters.repositories import CaseRecord
 from service_desk.application.context import UnitOfWork
 from service_desk.domain.calendars import TWENTY_FOUR_SEVEN, BusinessCalendar
@@ -31,15 +33,29 @@ def read_sla(uow: UnitOfWork, record: CaseRecord, now: dt.datetime) -> CaseSla |
     if found is None:
         return None
     policy = found[0]
-    calendar = TWENTY_FOUR_SEVEN
-    if policy.calendar_id:
-        stored = uow.calendars.get(policy.calendar_id)
-        calendar = stored[0] if stored is not None else TWENTY_FOUR_SEVEN
+    calendar = case_calendar(uow, policy, record.case.team_id)
     try:
         clocks = case_clocks(record.case, policy, calendar, now)
     except InvalidArgument:  # no target for this priority: no SLA
         return None
     return CaseSla(policy, calendar, clocks)
+
+
+def case_calendar(uow: UnitOfWork, policy: SlaPolicy | None, team_id: str) -> BusinessCalendar:
+    """The calendar a case's clocks run on: the policy's, else its team's, else the company's,
+    else 24x7 (a calendar id naming no stored calendar is passed over)."""
+    candidates: tuple[Callable[[], str], ...] = (
+        lambda: policy.calendar_id if policy is not None else "",
+        lambda: team_calendar(uow.session, team_id),
+        lambda: company_calendar(uow.session),
+    )
+    for candidate in candidates:
+        calendar_id = candidate()
+        if calendar_id:
+            stored = uow.calendars.get(calendar_id)
+            if stored is not None:
+                return stored[0]
+    return TWENTY_FOUR_SEVEN
 
 
 def escalation_checks(uow: UnitOfWork, record: CaseRecord, sla: CaseSla) -> list[EscalationCheck]:
