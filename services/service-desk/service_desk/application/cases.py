@@ -17,6 +17,7 @@ from crm.servicedesk.v1 import events_pb2 as ev
 
 from service_desk import events
 from service_desk import translation as tr
+from service_desk.application import case_mail
 from service_desk.adapters.customers import customer_groups
 from service_desk.adapters.repositories import CaseFilter, CaseMessage, CaseRecord, Visibility
 from service_desk.application.context import ServiceDeskContext, UnitOfWork
@@ -210,6 +211,7 @@ def add_message(
     with ctx.transaction() as uow:
         record = _load(uow, caller, id, work=True, for_update=True)
         message = CaseMessage(ctx.ids("msg"), id, customer_visible, caller.user_id, text, now)
+        message = case_mail.mailed_reply(ctx, uow, record.case, message)  # to the requester
         uow.cases.add_message(message)
         if customer_visible and record.case.first_response_at is None:
             before = record.case.version
