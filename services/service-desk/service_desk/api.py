@@ -17,7 +17,7 @@ from crm.servicedesk.v1 import servicedesk_service_pb2_grpc as pb_grpc
 
 from service_desk import translation as tr
 from service_desk.adapters.repositories import CaseFilter
-from service_desk.application import cases, contracts, setup
+from service_desk.application import calendar_settings, cases, contracts, setup
 from service_desk.application.cases import NewCase
 from service_desk.application.context import ServiceDeskContext
 
@@ -61,6 +61,28 @@ class ServiceDeskServicer(pb_grpc.ServiceDeskServiceServicer):
             self.ctx, current_caller(), c.id, c.name, c.zone, windows, holidays, request.expected_version
         )
         return pb.UpdateCalendarResponse(calendar=tr.calendar_message(*changed))
+
+    def SetTeamCalendar(
+        self, request: pb.SetTeamCalendarRequest, context: grpc.ServicerContext
+    ) -> pb.SetTeamCalendarResponse:
+        stored = calendar_settings.set_team_calendar(
+            self.ctx, current_caller(), request.team_id, request.calendar_id
+        )
+        return pb.SetTeamCalendarResponse(team_id=request.team_id.strip(), calendar_id=stored)
+
+    def SetCompanyCalendar(
+        self, request: pb.SetCompanyCalendarRequest, context: grpc.ServicerContext
+    ) -> pb.SetCompanyCalendarResponse:
+        stored = calendar_settings.set_company_calendar(self.ctx, current_caller(), request.calendar_id)
+        return pb.SetCompanyCalendarResponse(calendar_id=stored)
+
+    def GetCalendarSettings(
+        self, request: pb.GetCalendarSettingsRequest, context: grpc.ServicerContext
+    ) -> pb.GetCalendarSettingsResponse:
+        found = calendar_settings.get_calendar_settings(self.ctx, current_caller())
+        return pb.GetCalendarSettingsResponse(
+            company_calendar_id=found.company_calendar_id, team_calendars=found.team_calendars
+        )
 
     # -- SLA policies ----------------------------------------------------------------------
 
