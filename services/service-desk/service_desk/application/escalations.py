@@ -2,7 +2,9 @@
 its clocks computed, and each reached level claimed by a conditional insert (primary key case,
 clock, level) before its event is written. Two schedulers racing on one case therefore fire a
 level once: the loser's insert does nothing (PostgreSQL waits for the winner's commit; SQLite
-serialises writers with BEGIN IMMEDIATE), and it publishes nothing."""
+serialises writers with BEGIN IMMEDIATE), and it publishes nothing. The level's notice mail
+(assignee, team lead) is queued in the same transaction under a key of case, clock, level and
+recipient, so it is mailed once too (application/notifications.py)."""
 
 from __future__ import annotations
 
@@ -15,11 +17,13 @@ from crm.servicedesk.v1 import resources_pb2 as res
 
 from service_desk import events
 from service_desk import translation as tr
-from service_desk.application.context import ServiceDeskContext
+from service_desk.application.context import ServiceDeskContext, UnitOfWork
+from service_desk.application.notifications import notify_escalation, reassign_target
 from service_desk.application.sla import CaseSla, escalation_checks, next_check_at, read_sla
 from service_desk.domain.cases import Case
 from service_desk.domain.escalation import Escalation, EscalationLevel, apply_escalation
 from service_desk.domain.sla_clocks import ClockKind
+from service_desk.domain.sla_policies import EscalationActionKind
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +64,9 @@ def escalate_case(ctx: ServiceDeskContext, case_id: str) -> int:
                         case_id, escalation.clock, escalation.level, escalation.at, now
                     ):
                         continue
+                    escalation = with_reassign_targets(uow, record.case, escalation)
                     record = replace(record, case=apply_escalation(record.case, escalation))
+                    notify_escalation(uow, record.case, escalation, due_at(sla, escalation))
                     uow.emit(
                         SUBJECTS[escalation.level],
                         sla_event(record.case, sla, escalation, now),
@@ -74,6 +80,25 @@ def escalate_case(ctx: ServiceDeskContext, case_id: str) -> int:
         else:
             uow.cases.set_next_check(case_id, following)
     return fired
+
+
+def with_reassign_targets(uow: UnitOfWork, case: Case, escalation: Escalation) -> Escalation:
+    """The escalation with each REASSIGN naming a user (a named team's lead, or the case's own
+    team lead when the policy names nobody); see notifications.reassign_target."""
+    actions = tuple(
+        replace(a, reassign_to=reassign_target(uow, case, a.reassign_to))
+        if a.kind == EscalationActionKind.REASSIGN
+        else a
+        for a in escalation.actions
+    )
+    return replace(escalation, actions=actions)
+
+
+def due_at(sla: CaseSla, escalation: Escalation) -> dt.datetime | None:
+    clock = (
+        sla.clocks.first_response if escalation.clock is ClockKind.FIRST_RESPONSE else sla.clocks.resolution
+    )
+    return clock.due_at
 
 
 def sla_event(case: Case, sla: CaseSla, escalation: Escalation, now: dt.datetime) -> ev.CaseSlaEvent:
