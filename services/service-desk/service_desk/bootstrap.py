@@ -15,13 +15,16 @@ from chassis.background import Task, periodic
 from chassis.db import Database, migrate
 from chassis.events import EventTables, Handler
 from chassis.mail import MailDispatcher
+from chassis.mail.smtp import domain_of
 from chassis.runtime import ServiceRuntime, service_main
 
 from service_desk.adapters.tables import event_tables, mail_tables
 from service_desk.api import SERVICE_NAME, ServiceDeskServicer, registrar
 from service_desk.application.context import Rules, ServiceDeskContext, utc_now
 from service_desk.application.escalations import check_escalations
+from service_desk.application.renewals import run_renewal_pass
 from service_desk.events import DURABLE, handlers
+from service_desk.inbound_smtp import inbound_smtp_task
 from service_desk.settings import ServiceDeskSettings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -53,11 +56,21 @@ class ServiceDesk:
         """One SLA scheduler pass (the loop's body; tests call it directly)."""
         return check_escalations(self.context)
 
+    def check_renewals(self) -> int:
+        """One renewal pass (notices and billing requests due; tests call it directly)."""
+        return run_renewal_pass(self.context, self.settings.renewal_check_batch_size)
+
     def background(self) -> list[Task]:
         """The SLA pass, and the mail dispatcher (woken by commits) when mail is on."""
         tasks: list[Task] = [periodic("SLA pass", self.check_sla, self.settings.sla_check_seconds)]
+        tasks.append(periodic("renewal pass", self.check_renewals, self.settings.renewal_check_seconds))
         if self.settings.mail_enabled:
             tasks.append(self.dispatcher.run)
+        if self.settings.inbound_smtp_port:
+            s = self.settings
+            tasks.append(
+                inbound_smtp_task(self.context, s.inbound_smtp_host, s.inbound_smtp_port, s.inbound_max_bytes)
+            )
         return tasks
 
 
@@ -82,6 +95,7 @@ def build_service_desk(
             escalation_batch_size=settings.sla_check_batch_size,
             support_address=settings.support_address,
             public_base_url=settings.public_base_url,
+            mail_domain=domain_of(settings.mail_from),
         ),
         clock=clock,
     )

@@ -20,6 +20,10 @@ class ServiceDeskSettings(ServiceSettings, MailSettings):
     sla_check_seconds: float = Field(default=30.0, gt=0)
     # Cases looked at per scheduler pass (the rest wait for the next pass).
     sla_check_batch_size: int = Field(default=200, gt=0)
+    # How often the renewal pass looks for renewal notices and billing requests due, and how
+    # many contracts it looks at per pass (each contract once a day).
+    renewal_check_seconds: float = Field(default=3600.0, gt=0)
+    renewal_check_batch_size: int = Field(default=200, gt=0)
     # The zone whose date is "today" for contract status and proration.
     company_time_zone: str = "Asia/Bangkok"
     # Mail (customer replies, satisfaction links, renewal notices, escalation notices) goes
@@ -29,3 +33,7 @@ class ServiceDeskSettings(ServiceSettings, MailSettings):
     support_address: str = "support@siamsupply.example"
     # Where links in mail point (the gateway's public address).
     public_base_url: str = "http://127.0.0.1:8080"
+    # The inbound SMTP listener (e-mail intake); port 0 keeps it off. Larger mail gets 552.
+    inbound_smtp_host: str = "127.0.0.1"
+    inbound_smtp_port: int = Field(default=0, ge=0, le=65535)
+    inbound_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
