@@ -18,6 +18,7 @@ from crm.servicedesk.v1 import servicedesk_service_pb2_grpc as pb_grpc
 from service_desk import translation as tr
 from service_desk.adapters.repositories import CaseFilter
 from service_desk.application import calendar_settings, cases, contracts, setup
+from service_desk.application import email_intake
 from service_desk.application.cases import NewCase
 from service_desk.application.context import ServiceDeskContext
 
@@ -185,6 +186,17 @@ class ServiceDeskServicer(pb_grpc.ServiceDeskServiceServicer):
             self.ctx, current_caller(), request.case_id, request.assignee_id, request.team_id
         )
         return pb.AssignCaseResponse(case=tr.case_message(*changed))
+
+    def IngestEmail(
+        self, request: pb.IngestEmailRequest, context: grpc.ServicerContext
+    ) -> pb.IngestEmailResponse:
+        record, sla, outcome = email_intake.ingest_email_as(
+            self.ctx, current_caller(), request.raw_message, request.envelope_from, request.envelope_to
+        )
+        return pb.IngestEmailResponse(
+            case=tr.case_message(record, sla),
+            outcome=tr.enum_value(pb.IngestOutcome, "INGEST_OUTCOME_", outcome.value),
+        )
 
     # -- contracts -------------------------------------------------------------------------
 
