@@ -61,7 +61,11 @@ class IngestOutcome(StrEnum):
 
 
 def ingest_email_as(
-    ctx: ServiceDeskContext, caller: Caller, raw: bytes, envelope_from: str = "", envelope_to: Sequence[str] = ()
+    ctx: ServiceDeskContext,
+    caller: Caller,
+    raw: bytes,
+    envelope_from: str = "",
+    envelope_to: Sequence[str] = (),
 ) -> tuple[CaseRecord, CaseSla | None, IngestOutcome]:
     """The IngestEmail RPC: admins, the system and service agents hand in a received mail."""
     caller.require_role(*INTAKE_ROLES)
@@ -105,10 +109,14 @@ def ingest_email(
         return _reply_on(ctx, uow, record, mail, message_id, now)
 
 
-def _duplicate(uow: UnitOfWork, case_id: str, now: dt.datetime) -> tuple[CaseRecord, CaseSla | None, IngestOutcome]:
+def _duplicate(
+    uow: UnitOfWork, case_id: str, now: dt.datetime
+) -> tuple[CaseRecord, CaseSla | None, IngestOutcome]:
     record = uow.cases.get(case_id)
     if record is None:  # the thread names a case that is gone: nothing to show, nothing to do
-        raise InvalidArgument("raw_message", f"was taken in before for case {case_id}, which no longer exists")
+        raise InvalidArgument(
+            "raw_message", f"was taken in before for case {case_id}, which no longer exists"
+        )
     return record, read_sla(uow, record, now), IngestOutcome.DUPLICATE
 
 
@@ -142,12 +150,22 @@ def _open_from_mail(
     """A new case (or the follow-up of `closed`) from the mail: title from the subject,
     description from the body, requester from the sender; its customer from the read model."""
     title = title_from_subject(mail.subject)
-    requester = {"requester_email": mail.from_address, "requester_name": mail.from_name}
+    email, name = mail.from_address, mail.from_name
     if closed is not None:
-        case = replace(follow_up_case(closed, case_id, title, now), channel=EMAIL, **requester)
+        follow_up = follow_up_case(closed, case_id, title, now)
+        case = replace(follow_up, channel=EMAIL, requester_email=email, requester_name=name)
     else:
-        customer_id = customers.customer_for_email(uow.session, mail.from_address) or ""
-        case = open_case(case_id, title, customer_id, now, actor=CUSTOMER, channel=EMAIL, **requester)
+        customer_id = customers.customer_for_email(uow.session, email) or ""
+        case = open_case(
+            case_id,
+            title,
+            customer_id,
+            now,
+            actor=CUSTOMER,
+            channel=EMAIL,
+            requester_email=email,
+            requester_name=name,
+        )
     groups = customers.customer_groups(uow.session, case.customer_id) if case.customer_id else frozenset()
     policy_id = ""
     if case.contract_id:
