@@ -50,7 +50,6 @@ class Model:
         return apply_once(self.db, self.events, "service-desk", self.handlers[subject], envelope)
 
 
-
 def _user(version: int, **changes: Any) -> identity.User:
     values: dict[str, Any] = {
         "id": "u-lead",
@@ -90,7 +89,8 @@ def test_a_user_without_a_language_reads_in_thai(database_url: str) -> None:
 
     with model.db.read() as session:
         user = Directory(session, model.tables).user("u-lead")
-    assert user is not None and user.language == "th"
+    assert user is not None
+    assert user.language == "th"
 
 
 def test_an_older_version_arriving_late_is_dropped(database_url: str) -> None:
@@ -102,7 +102,8 @@ def test_an_older_version_arriving_late_is_dropped(database_url: str) -> None:
 
     with model.db.read() as session:
         user = Directory(session, model.tables).user("u-lead")
-    assert user is not None and (user.email, user.version) == ("new@siamsupply.example", 3)
+    assert user is not None
+    assert (user.email, user.version) == ("new@siamsupply.example", 3)
 
 
 def test_a_redelivered_event_is_applied_once(database_url: str) -> None:
@@ -124,14 +125,16 @@ def test_a_deactivated_lead_is_no_lead_even_if_the_event_says_active(database_ur
     model.apply(TEAM_CREATED, identity.TeamCreated(team=_team(1)))
     with model.db.read() as session:
         lead = Directory(session, model.tables).team_lead("support-north")
-    assert lead is not None and lead.id == "u-lead"
+    assert lead is not None
+    assert lead.id == "u-lead"
 
     model.apply(USER_DEACTIVATED, identity.UserDeactivated(user=_user(2)))
 
     with model.db.read() as session:
         directory = Directory(session, model.tables)
         user = directory.user("u-lead")
-        assert user is not None and not user.active
+        assert user is not None
+        assert not user.active
         assert directory.team_lead("support-north") is None
 
 
@@ -148,8 +151,10 @@ def test_a_team_update_changes_its_lead_and_a_stale_one_is_dropped(database_url:
         directory = Directory(session, model.tables)
         team = directory.team("support-north")
         lead = directory.team_lead("support-north")
-    assert team is not None and (team.name, team.version) == ("Support North", 3)
-    assert lead is not None and lead.email == "next@x.example"
+    assert team is not None
+    assert (team.name, team.version) == ("Support North", 3)
+    assert lead is not None
+    assert lead.email == "next@x.example"
 
 
 def test_unknown_users_and_teams_are_none(database_url: str) -> None:
