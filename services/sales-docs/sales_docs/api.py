@@ -22,6 +22,7 @@ from sales_docs.domain.adjustments import AdjustmentKind, AdjustmentLine
 from sales_docs.domain.amounts import TaxCategory, VatMode
 from sales_docs.domain.receipts import AllocationRequest
 from sales_docs.domain.tax_invoices import OrderSelection
+from sales_docs.invoice_draft_api import InvoiceDraftMethods
 
 SERVICE_NAME: str = pb.DESCRIPTOR.services_by_name["SalesService"].full_name
 Ctx = grpc.ServicerContext
@@ -34,7 +35,7 @@ def _vat_mode(text: str) -> VatMode:
         raise InvalidArgument("vat_mode", "must be exclusive or inclusive") from None
 
 
-class SalesServicer(pb_grpc.SalesServiceServicer):
+class SalesServicer(InvoiceDraftMethods, pb_grpc.SalesServiceServicer):
     def __init__(self, ctx: SalesContext) -> None:
         self.ctx = ctx
 

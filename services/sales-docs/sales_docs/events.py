@@ -4,10 +4,12 @@ crm.sales.v1 messages in the outbox, and the handlers of the events it consumes.
 Published: crm.sales.opportunity.{created,stage_changed,won,lost}, crm.sales.quotation.{created,
 updated,submitted,approved,rejected,revised,sent,accepted,declined,expired},
 crm.sales.sale_order.{created,confirmed,cancelled}, crm.sales.deposit.received,
-crm.sales.invoice.{issued,voided}, crm.sales.{credit,debit}_note.issued, crm.sales.receipt.recorded.
+crm.sales.invoice.{issued,voided}, crm.sales.{credit,debit}_note.issued, crm.sales.receipt.recorded,
+crm.sales.invoice_draft.{created,issued,discarded}.
 Consumed (durable "sales-docs"): crm.approvals.request.{approved,rejected} (move the quotation;
-stale or repeated decisions are dropped by the inbox and the status/revision check) and
-crm.contacts.lead.qualified (opens an opportunity).
+stale or repeated decisions are dropped by the inbox and the status/revision check),
+crm.contacts.lead.qualified (opens an opportunity) and crm.servicedesk.contract.renewal_due (an
+MA-fee invoice draft or a renewal quotation, one per billing key however often it is asked).
 """
 
 from __future__ import annotations
@@ -19,27 +21,33 @@ from chassis.events import Envelope, EventTables, Handler, record_event
 from crm.approvals.v1 import events_pb2 as approvals
 from crm.contacts.v1 import events_pb2 as contacts
 from crm.sales.v1 import events_pb2 as ev
+from crm.servicedesk.v1 import events_pb2 as desk
+from crm.servicedesk.v1 import resources_pb2 as desk_res
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 from sqlalchemy.orm import Session
 
 from sales_docs import translation as tr
 from sales_docs.application.context import EventRecorder, SalesContext
+from sales_docs.application.invoice_drafts import draft_invoice, draft_renewal_quotation
 from sales_docs.application.opportunities import OpportunityForm, open_new
 from sales_docs.application.quotations import Submission, decide
 from sales_docs.application.sale_orders import OrderEvent
 from sales_docs.domain.adjustments import AdjustmentNote
 from sales_docs.domain.deposits import Deposit
+from sales_docs.domain.invoice_drafts import InvoiceDraft
 from sales_docs.domain.opportunities import Opportunity
 from sales_docs.domain.quotations import Quotation, override_percent
 from sales_docs.domain.receipts import Receipt
 from sales_docs.domain.sale_orders import SaleOrder, SaleOrderStatus
 from sales_docs.domain.tax_invoices import TaxInvoice
+from sales_docs.invoice_draft_translation import billing_of, invoice_draft_message
 
 DURABLE = "sales-docs"
 APPROVED = "crm.approvals.request.approved"
 REJECTED = "crm.approvals.request.rejected"
 LEAD_QUALIFIED = "crm.contacts.lead.qualified"
+RENEWAL_DUE = "crm.servicedesk.contract.renewal_due"
 
 
 def _submitted(s: Submission) -> ev.QuotationSubmitted:
@@ -128,6 +136,9 @@ def to_message(subject: str, payload: Any) -> tuple[Message, str, str]:
             return message, "sale_order", order.id
         case SaleOrder():
             return ev.SaleOrderChanged(sale_order=tr.sale_order_message(payload)), "sale_order", payload.id
+        case InvoiceDraft():
+            message = ev.InvoiceDraftChanged(invoice_draft=invoice_draft_message(payload))
+            return message, "invoice_draft", payload.id
         case Deposit():
             return ev.DepositReceived(deposit=tr.deposit_message(payload)), "deposit", payload.id
         case TaxInvoice() if subject.endswith(".issued"):
@@ -199,7 +210,16 @@ def handlers(ctx: SalesContext) -> list[Handler]:
         owner = lead.owner_id or customer.owner_id
         open_new(ctx.within(session), ctx, form, owner, lead.team_id or customer.team_id)
 
+    def on_renewal_due(session: Session, envelope: Envelope[Any]) -> None:
+        msg: desk.ContractRenewalDue = envelope.message
+        billing = billing_of(msg)
+        if msg.billing.kind == desk_res.BILLING_DRAFT_KIND_RENEWAL_QUOTATION:
+            draft_renewal_quotation(ctx.within(session), ctx, billing)
+        else:
+            draft_invoice(ctx.within(session), ctx, billing)
+
     return [
+        Handler(RENEWAL_DUE, desk.ContractRenewalDue, on_renewal_due),
         Handler(APPROVED, approvals.ApprovalRequestEvent, on_decision),
         Handler(REJECTED, approvals.ApprovalRequestEvent, on_decision),
         Handler(LEAD_QUALIFIED, contacts.LeadQualified, on_lead_qualified),

@@ -146,7 +146,7 @@ def opportunity_message(o: Opportunity) -> res.Opportunity:
     )
 
 
-def _lines_and_totals(priced: PricedDocument) -> tuple[list[res.DocumentLine], res.DocumentTotals]:
+def lines_and_totals(priced: PricedDocument) -> tuple[list[res.DocumentLine], res.DocumentTotals]:
     lines = [
         res.DocumentLine(
             product_id=item.product_id,
@@ -180,7 +180,7 @@ def _lines_and_totals(priced: PricedDocument) -> tuple[list[res.DocumentLine], r
 
 
 def quotation_message(qt: Quotation, pricing: PricingRecord | None = None) -> res.Quotation:
-    lines, totals = _lines_and_totals(qt.priced)
+    lines, totals = lines_and_totals(qt.priced)
     pricing = pricing or PricingRecord()
     return res.Quotation(
         id=qt.id,
@@ -214,7 +214,7 @@ def quotation_message(qt: Quotation, pricing: PricingRecord | None = None) -> re
 def sale_order_message(
     order: SaleOrder, pricing: PricingRecord | None = None, deposit_balance: Decimal = Decimal(0)
 ) -> res.SaleOrder:
-    lines, totals = _lines_and_totals(order.priced)
+    lines, totals = lines_and_totals(order.priced)
     pricing = pricing or PricingRecord()
     return res.SaleOrder(
         id=order.id,

@@ -81,4 +81,36 @@ sa.Index("ix_tax_invoices_order", tax_invoices.c.sale_order_id)
 adjustment_notes = document_table("adjustment_notes", sa.Column("invoice_id", sa.String(40), nullable=False))
 sa.Index("ix_adjustment_notes_invoice", adjustment_notes.c.invoice_id)
 receipts = document_table("receipts")
-DOCUMENT_TABLES = (opportunities, quotations, sale_orders, deposits, tax_invoices, adjustment_notes, receipts)
+
+# MA-fee billing from service-desk (issue 9): invoice drafts, one per billing key, and the
+# ledger of billing keys drafted (invoice draft or renewal quotation), so a repeated request
+# under another event id changes nothing. Migration 0003.
+invoice_drafts = document_table(
+    "invoice_drafts",
+    sa.Column("source", sa.String(30), nullable=False),
+    sa.Column("source_key", sa.String(120), nullable=False, unique=True),
+    sa.Column("contract_id", sa.String(64), nullable=False, server_default=""),
+    sa.Column("period_start", sa.Date, nullable=False),
+    sa.Column("sale_order_id", sa.String(40), nullable=False, server_default=""),
+    sa.Column("invoice_id", sa.String(40), nullable=False, server_default=""),
+)
+sa.Index("ix_invoice_drafts_status", invoice_drafts.c.status, invoice_drafts.c.created_at)
+drafted_billings = sa.Table(
+    "drafted_billings",
+    metadata,
+    sa.Column("source_key", sa.String(120), primary_key=True),
+    # "invoice_draft" or "quotation"
+    sa.Column("document_type", sa.String(30), nullable=False),
+    sa.Column("document_id", sa.String(40), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+DOCUMENT_TABLES = (
+    opportunities,
+    quotations,
+    sale_orders,
+    deposits,
+    tax_invoices,
+    adjustment_notes,
+    receipts,
+    invoice_drafts,
+)

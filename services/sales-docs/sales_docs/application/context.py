@@ -25,6 +25,7 @@ from sales_docs.adapters.numbering import Numbering
 from sales_docs.adapters.peers import Peers
 from sales_docs.domain.adjustments import AdjustmentNote
 from sales_docs.domain.deposits import Deposit
+from sales_docs.domain.invoice_drafts import InvoiceDraft
 from sales_docs.domain.numbering import DocumentType
 from sales_docs.domain.opportunities import DEFAULT_PIPELINE, Opportunity, Pipeline
 from sales_docs.domain.parties import Party
@@ -78,6 +79,7 @@ class UnitOfWork:
         self.invoices = DocumentStore(session, t.tax_invoices, TaxInvoice)
         self.notes = DocumentStore(session, t.adjustment_notes, AdjustmentNote)
         self.receipts = DocumentStore(session, t.receipts, Receipt)
+        self.invoice_drafts = DocumentStore(session, t.invoice_drafts, InvoiceDraft)
         # What this transaction emitted (and noted), counted once it has committed.
         self.emitted: list[tuple[str, Any]] = []
 

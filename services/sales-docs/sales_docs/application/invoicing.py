@@ -24,7 +24,7 @@ from sales_docs.domain.adjustments import AdjustmentKind, AdjustmentLine, Adjust
 from sales_docs.domain.amounts import ZERO
 from sales_docs.domain.numbering import DocumentType
 from sales_docs.domain.receipts import OpenInvoice, open_invoice
-from sales_docs.domain.sale_orders import with_progress
+from sales_docs.domain.sale_orders import SaleOrder, with_progress
 from sales_docs.domain.tax_invoices import TaxInvoice
 
 ISSUED = "crm.sales.invoice.issued"
@@ -58,44 +58,53 @@ def issue_invoice(ctx: SalesContext, caller: Caller, form: InvoiceForm) -> TaxIn
     require_finance(caller, "issue a tax invoice")
     with ctx.transaction() as uow:
         order, row = load(uow.sale_orders, caller, form.sale_order_id, "sale order", lock=True, finance=True)
-        lines = ti.lines_from_order(order, form.selection)
-        deposits, deductions = [], []
-        for index, (deposit_id, amount) in enumerate(form.deductions):
-            field = f"deposit_deductions[{index}]"
-            found = uow.deposits.get(deposit_id, lock=True)
-            if found is None or found[0].sale_order_id != order.id:
-                raise InvalidArgument(f"{field}.deposit_id", f"{deposit_id!r} is not a deposit of this order")
-            deposits.append(found[0])
-            deductions.append(dep.deduction(found[0], amount, f"{field}.amount"))
-        day = form.issue_date or ctx.today()
-        invoice = ti.issue_tax_invoice(
-            ctx.ids("inv"),
-            uow.number(DocumentType.TAX_INVOICE, day),
-            ctx.seller,
-            order.customer,
-            order.customer_id,
-            day,
-            lines,
-            vat_mode=order.vat_mode,
-            vat_rate=order.vat_rate,
-            deductions=deductions,
-            due_date=form.due_date or day + dt.timedelta(days=ctx.policy.invoice_due_days),
-            order=order,
-            notes=form.notes,
-        )
-        moved = with_progress(order, ti.order_progress(invoice))
-        uow.sale_orders.update(moved, ctx.clock(), **order_columns(moved))
-        for deposit, taken in zip(deposits, deductions, strict=True):
-            uow.deposits.update(dep.with_deduction(deposit, taken), ctx.clock())
-        uow.invoices.add(
-            invoice,
-            ctx.clock(),
-            settled=ZERO,
-            settled_base=ZERO,
-            **invoice_columns(invoice, row["owner_id"], row["team_id"]),
-        )
-        uow.emit(ISSUED, invoice)
-        return invoice
+        return invoice_order(ctx, uow, order, row["owner_id"], row["team_id"], form)
+
+
+def invoice_order(
+    ctx: SalesContext, uow: UnitOfWork, order: SaleOrder, owner_id: str, team_id: str, form: InvoiceForm
+) -> TaxInvoice:
+    """Issues the invoice of a (locked) confirmed order inside `uow`: the next number, the
+    order's progress, the deposits deducted, crm.sales.invoice.issued. Shared with invoice
+    drafts, which confirm an order and invoice it in one transaction."""
+    lines = ti.lines_from_order(order, form.selection)
+    deposits, deductions = [], []
+    for index, (deposit_id, amount) in enumerate(form.deductions):
+        field = f"deposit_deductions[{index}]"
+        found = uow.deposits.get(deposit_id, lock=True)
+        if found is None or found[0].sale_order_id != order.id:
+            raise InvalidArgument(f"{field}.deposit_id", f"{deposit_id!r} is not a deposit of this order")
+        deposits.append(found[0])
+        deductions.append(dep.deduction(found[0], amount, f"{field}.amount"))
+    day = form.issue_date or ctx.today()
+    invoice = ti.issue_tax_invoice(
+        ctx.ids("inv"),
+        uow.number(DocumentType.TAX_INVOICE, day),
+        ctx.seller,
+        order.customer,
+        order.customer_id,
+        day,
+        lines,
+        vat_mode=order.vat_mode,
+        vat_rate=order.vat_rate,
+        deductions=deductions,
+        due_date=form.due_date or day + dt.timedelta(days=ctx.policy.invoice_due_days),
+        order=order,
+        notes=form.notes,
+    )
+    moved = with_progress(order, ti.order_progress(invoice))
+    uow.sale_orders.update(moved, ctx.clock(), **order_columns(moved))
+    for deposit, taken in zip(deposits, deductions, strict=True):
+        uow.deposits.update(dep.with_deduction(deposit, taken), ctx.clock())
+    uow.invoices.add(
+        invoice,
+        ctx.clock(),
+        settled=ZERO,
+        settled_base=ZERO,
+        **invoice_columns(invoice, owner_id, team_id),
+    )
+    uow.emit(ISSUED, invoice)
+    return invoice
 
 
 def void_invoice(ctx: SalesContext, caller: Caller, invoice_id: str, reason: str) -> TaxInvoice:

@@ -109,12 +109,20 @@ def create_sale_order(ctx: SalesContext, caller: Caller, form: SaleOrderForm) ->
 def confirm_sale_order(ctx: SalesContext, caller: Caller, order_id: str) -> SaleOrder:
     with ctx.transaction() as uow:
         current, row = load(uow.sale_orders, caller, order_id, "sale order", lock=True)
-        if current.status != SaleOrderStatus.DRAFT:
-            return so.confirmed(current, current.number)  # raises FailedPrecondition
-        moved = so.confirmed(current, uow.number(DocumentType.SALE_ORDER, current.order_date))
-        uow.sale_orders.update(moved, ctx.clock(), **columns(moved))
-        uow.emit(CONFIRMED, OrderEvent(moved, PricingRecord.from_json(row["pricing"])))
-        return moved
+        return confirm_within(ctx, uow, current, PricingRecord.from_json(row["pricing"]))
+
+
+def confirm_within(
+    ctx: SalesContext, uow: UnitOfWork, current: SaleOrder, pricing: PricingRecord
+) -> SaleOrder:
+    """Confirms a (locked) draft order inside `uow`: its number and crm.sales.sale_order.confirmed
+    (shared with invoice drafts, which confirm and invoice in one transaction)."""
+    if current.status != SaleOrderStatus.DRAFT:
+        return so.confirmed(current, current.number)  # raises FailedPrecondition
+    moved = so.confirmed(current, uow.number(DocumentType.SALE_ORDER, current.order_date))
+    uow.sale_orders.update(moved, ctx.clock(), **columns(moved))
+    uow.emit(CONFIRMED, OrderEvent(moved, pricing))
+    return moved
 
 
 def deposits_of(uow: UnitOfWork, order_id: str) -> list[Deposit]:
