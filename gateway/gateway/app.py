@@ -165,10 +165,10 @@ def _register(app: Flask) -> None:
     app.register_blueprint(activities_api.blueprint)
     app.register_blueprint(activity_feeds_api.blueprint)
     app.register_blueprint(activities_mail_api.blueprint)
-    from gateway.api import sales, sales_billing
+    from gateway.api import sales, sales_billing, sales_drafts
 
-    app.register_blueprint(sales.api.blueprint)
-    app.register_blueprint(sales_billing.api.blueprint)
+    for module in (sales, sales_billing, sales_drafts):
+        app.register_blueprint(module.api.blueprint)
     from gateway.api import service_desk, service_desk_contracts, service_desk_setup, survey_links
 
     for module in (service_desk, service_desk_setup, service_desk_contracts):
