@@ -3,7 +3,8 @@
 Published (crm.approvals.request.<event>, payload crm.approvals.v1.ApprovalRequestEvent):
 created, step_approved, approved, rejected, withdrawn, escalated (approvals.application.effects).
 Consumed (durable "approvals"): the gateway's identity events (users and teams, kept to route
-and address requests) and sales-docs' quotation submitted/withdrawn (requests open and close).
+and address requests), sales-docs' quotation submitted/withdrawn (requests open and close) and
+service-desk's contract submitted/cancelled (application/contracts.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from approvals import translation as tr
 from approvals.adapters.audit import Origin
 from approvals.application.context import ApprovalsContext
+from approvals.application.contracts import contract_handlers
 from approvals.application.requests import NewRequest, submit, withdraw_subject
 from approvals.domain.model import Line, RequestType, Snapshot, User
 
@@ -113,4 +115,5 @@ def handlers(ctx: ApprovalsContext) -> list[Handler]:
         Handler(TEAM_UPDATED, identity.TeamUpdated, on_team),
         Handler(QUOTATION_SUBMITTED, sales.QuotationSubmitted, on_submitted),
         Handler(QUOTATION_WITHDRAWN, sales.QuotationWithdrawn, on_withdrawn),
+        *contract_handlers(ctx),
     ]
