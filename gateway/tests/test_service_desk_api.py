@@ -7,6 +7,7 @@ settings and an MA contract's proration in decimal strings; and the satisfaction
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from collections.abc import Callable, Iterator
@@ -397,3 +398,22 @@ def test_the_survey_page_changes_nothing_and_its_form_answers_once(
     assert client.get(f"{CASES}/{case_id}", headers=org.agent).json["case"]["status"] == "closed"
     assert client.get("/service/survey/not-a-token").status_code == 404
     assert client.post("/service/survey/not-a-token", data={"solved": "yes"}).status_code == 404
+
+
+def test_the_link_of_an_earlier_resolve_is_superseded_and_changes_nothing(
+    org: Desk, desk: ServiceDeskUnderTest, smtp: SmtpSink
+) -> None:
+    client = org.client
+    case_id, first = resolved_case_link(org, desk, smtp, "jane@customer.example")
+    desk.clock.set(desk.clock.now + dt.timedelta(hours=1))  # the service's clock stands where tests put it
+    working = client.post(f"{CASES}/{case_id}/status", headers=org.agent, json={"status": "in_progress"})
+    assert working.status_code == 200, working.json
+    resolve_again = client.post(f"{CASES}/{case_id}/status", headers=org.agent, json={"status": "resolved"})
+    assert resolve_again.status_code == 200, resolve_again.json
+
+    stale = client.get(first)
+    assert stale.status_code == 410
+    refused = client.post(first, data={"solved": "yes", "score": "4"})
+    assert refused.status_code == 410
+    assert "ลิงก์ใหม่" in refused.get_data(as_text=True)  # the customer's language: Thai by default
+    assert client.get(f"{CASES}/{case_id}", headers=org.agent).json["case"]["status"] == "resolved"
