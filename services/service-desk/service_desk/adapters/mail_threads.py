@@ -45,11 +45,12 @@ class MailThreadRepository:
         return self.session.execute(statement).first() is not None
 
     def thread_of(self, case_id: str) -> list[str]:
-        """The case's Message-IDs, oldest first (for the References of a reply)."""
+        """The case's Message-IDs, oldest first (for the References of a reply); at one instant
+        what came in goes before what went out (an acknowledgement answers its mail)."""
         query = (
             sa.select(mail_threads.c.message_id)
             .where(mail_threads.c.case_id == case_id)
-            .order_by(mail_threads.c.at, mail_threads.c.message_id)
+            .order_by(mail_threads.c.at, mail_threads.c.direction, mail_threads.c.message_id)
         )
         return [str(m) for m in self.session.execute(query).scalars()]
 
