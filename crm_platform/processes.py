@@ -90,6 +90,8 @@ class Ports:
     http: dict[str, int]
     # The local SMTP sink (crm_platform.mail_sink) every service sends mail to.
     smtp: int = 1025
+    # The service desk's inbound SMTP listener (e-mail intake: customers' mail becomes cases).
+    inbound_smtp: int = 2526
 
     @classmethod
     def choose(cls, preferred: bool) -> Ports:
@@ -102,6 +104,7 @@ class Ports:
             grpc={e.name: p(e.grpc_port) for e in SERVICE_ENTRIES},
             http={e.name: p(e.http_port) for e in SERVICE_ENTRIES},
             smtp=p(1025),
+            inbound_smtp=p(2526),
         )
 
     @property
@@ -165,7 +168,7 @@ class Platform:
         return env
 
     def service_env(self, entry: ServiceEntry) -> dict[str, str]:
-        return dict(
+        env = dict(
             self._base_env(),
             SERVICE_NAME=entry.name,
             GRPC_PORT=str(self.ports.grpc[entry.name]),
@@ -173,6 +176,9 @@ class Platform:
             DATABASE_URL=f"sqlite:///{self.var_dir / (entry.name + '.db')}",
             **self.targets(),
         )
+        if entry.name == "service-desk":
+            env["INBOUND_SMTP_PORT"] = str(self.ports.inbound_smtp)
+        return env
 
     def targets(self) -> dict[str, str]:
         """`<SERVICE>_TARGET` for every present service, for the gateway and for services that
