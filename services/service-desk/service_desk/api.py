@@ -17,7 +17,7 @@ from crm.servicedesk.v1 import servicedesk_service_pb2_grpc as pb_grpc
 
 from service_desk import translation as tr
 from service_desk.adapters.repositories import CaseFilter
-from service_desk.application import calendar_settings, cases, contracts, setup
+from service_desk.application import calendar_settings, cases, contracts, setup, surveys
 from service_desk.application import email_intake
 from service_desk.application.cases import NewCase
 from service_desk.application.context import ServiceDeskContext
@@ -255,6 +255,34 @@ class ServiceDeskServicer(pb_grpc.ServiceDeskServiceServicer):
         return pb.AddCoveredItemResponse(
             contract=tr.contract_message(changed, self.ctx.today()),
             charge=tr.money(charge, changed.contract.currency),
+        )
+
+    # -- satisfaction survey (the gateway's link pages call as `system`) ---------------------
+
+    def GetSurvey(self, request: pb.GetSurveyRequest, context: grpc.ServicerContext) -> pb.GetSurveyResponse:
+        view = surveys.get_survey(self.ctx, current_caller(), request.token)
+        return pb.GetSurveyResponse(
+            state=tr.enum_value(pb.SurveyState, "SURVEY_STATE_", view.state),
+            case_id=view.case_id,
+            case_title=view.case_title,
+            expire_time=tr.timestamp(view.expires_at),
+            language=view.language,
+        )
+
+    def AnswerSurvey(
+        self, request: pb.AnswerSurveyRequest, context: grpc.ServicerContext
+    ) -> pb.AnswerSurveyResponse:
+        solved = tr.enum_name(pb.SurveySolved, "SURVEY_SOLVED_", request.solved, "solved")
+        state, status = surveys.answer_survey(
+            self.ctx,
+            current_caller(),
+            request.token,
+            {"yes": True, "no": False}.get(solved),
+            request.score or None,
+            request.comment,
+        )
+        return pb.AnswerSurveyResponse(
+            state=tr.enum_value(pb.SurveyState, "SURVEY_STATE_", state), case_status=tr.status_value(status)
         )
 
 

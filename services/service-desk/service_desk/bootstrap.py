@@ -20,6 +20,7 @@ from chassis.runtime import ServiceRuntime, service_main
 
 from service_desk.adapters.tables import event_tables, mail_tables
 from service_desk.api import SERVICE_NAME, ServiceDeskServicer, registrar
+from service_desk.application.auto_close import close_silent_cases
 from service_desk.application.context import Rules, ServiceDeskContext, utc_now
 from service_desk.application.escalations import check_escalations
 from service_desk.application.renewals import run_renewal_pass
@@ -56,6 +57,10 @@ class ServiceDesk:
         """One SLA scheduler pass (the loop's body; tests call it directly)."""
         return check_escalations(self.context)
 
+    def auto_close(self) -> int:
+        """One auto-close pass over resolved cases (tests call it directly)."""
+        return close_silent_cases(self.context)
+
     def check_renewals(self) -> int:
         """One renewal pass (notices and billing requests due; tests call it directly)."""
         return run_renewal_pass(self.context, self.settings.renewal_check_batch_size)
@@ -63,6 +68,7 @@ class ServiceDesk:
     def background(self) -> list[Task]:
         """The SLA pass, and the mail dispatcher (woken by commits) when mail is on."""
         tasks: list[Task] = [periodic("SLA pass", self.check_sla, self.settings.sla_check_seconds)]
+        tasks.append(periodic("auto-close pass", self.auto_close, self.settings.auto_close_check_seconds))
         tasks.append(periodic("renewal pass", self.check_renewals, self.settings.renewal_check_seconds))
         if self.settings.mail_enabled:
             tasks.append(self.dispatcher.run)
@@ -95,6 +101,7 @@ def build_service_desk(
             escalation_batch_size=settings.sla_check_batch_size,
             support_address=settings.support_address,
             public_base_url=settings.public_base_url,
+            auto_close_business_days=settings.auto_close_business_days,
             mail_domain=domain_of(settings.mail_from),
         ),
         clock=clock,

@@ -4,6 +4,7 @@ Published (payloads in crm.servicedesk.v1.events):
 - crm.servicedesk.case.created / status_changed / closed / reopened — CaseEvent (the case after
   the change; a close or reopen also publishes status_changed first);
 - crm.servicedesk.case.sla_warning / sla_breached — CaseSlaEvent, once per case, clock and level;
+- crm.servicedesk.case.survey_answered — CaseSurveyAnswered, once per satisfaction link;
 - crm.servicedesk.contract.created / submitted / cancelled / activated / rejected /
   renewal_notice_sent — ContractEvent; crm.servicedesk.contract.renewal_due — ContractRenewalDue
   (one per contract and billing period).
@@ -28,6 +29,8 @@ CASE_CLOSED = "crm.servicedesk.case.closed"
 CASE_REOPENED = "crm.servicedesk.case.reopened"
 CASE_SLA_WARNING = "crm.servicedesk.case.sla_warning"
 CASE_SLA_BREACHED = "crm.servicedesk.case.sla_breached"
+# CaseSurveyAnswered: the customer's answer to a satisfaction link (reporting).
+CASE_SURVEY_ANSWERED = "crm.servicedesk.case.survey_answered"
 CONTRACT_CREATED = "crm.servicedesk.contract.created"
 CONTRACT_SUBMITTED = "crm.servicedesk.contract.submitted"
 CONTRACT_ACTIVATED = "crm.servicedesk.contract.activated"

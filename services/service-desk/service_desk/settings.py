@@ -20,6 +20,10 @@ class ServiceDeskSettings(ServiceSettings, MailSettings):
     sla_check_seconds: float = Field(default=30.0, gt=0)
     # Cases looked at per scheduler pass (the rest wait for the next pass).
     sla_check_batch_size: int = Field(default=200, gt=0)
+    # How often resolved cases nobody answered are looked at, and after how many business days
+    # (on the case's calendar) they close themselves.
+    auto_close_check_seconds: float = Field(default=300.0, gt=0)
+    auto_close_business_days: int = Field(default=4, ge=1)
     # How often the renewal pass looks for renewal notices and billing requests due, and how
     # many contracts it looks at per pass (each contract once a day).
     renewal_check_seconds: float = Field(default=3600.0, gt=0)

@@ -23,6 +23,7 @@ from service_desk.adapters.repositories import CaseFilter, CaseMessage, CaseReco
 from service_desk.application.context import ServiceDeskContext, UnitOfWork
 from service_desk.application.setup import next_token, page_of
 from service_desk.application.sla import CaseSla, next_check_at, read_sla
+from service_desk.application.survey_links import request_survey
 from service_desk.domain.cases import CaseStatus, Priority, changed_status, open_case, responded
 from service_desk.domain.sla_policies import match_policy
 
@@ -184,6 +185,8 @@ def change_status(
             record, case=changed_status(before, status, now, caller.user_id, reason.strip()), updated_at=now
         )
         sla = _store(uow, changed, before.version, now)
+        if status == CaseStatus.RESOLVED:  # the satisfaction link of this resolve
+            request_survey(ctx, uow, changed, now)
         event = case_event(changed, sla, caller.user_id, now, reason.strip())
         uow.emit(events.CASE_STATUS_CHANGED, event, "case", id)
         if status == CaseStatus.CLOSED:

@@ -42,6 +42,8 @@ class Rules:
     # The support mailbox (Reply-To of customer mail) and the base of links in mail.
     support_address: str = "support@siamsupply.example"
     public_base_url: str = "http://127.0.0.1:8080"
+    # A resolved case with no answer closes after this many business days (survey work).
+    auto_close_business_days: int = 4
     # The domain of MAIL_FROM: sent mail's Message-ID is "<outbox row id@mail_domain>" (e-mail
     # threading records it so the customer's answer finds its case).
     mail_domain: str = "crm.local"
