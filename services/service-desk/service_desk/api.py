@@ -17,8 +17,7 @@ from crm.servicedesk.v1 import servicedesk_service_pb2_grpc as pb_grpc
 
 from service_desk import translation as tr
 from service_desk.adapters.repositories import CaseFilter
-from service_desk.application import calendar_settings, cases, contracts, setup, surveys
-from service_desk.application import email_intake
+from service_desk.application import calendar_settings, cases, contracts, email_intake, setup, surveys
 from service_desk.application.cases import NewCase
 from service_desk.application.context import ServiceDeskContext
 
