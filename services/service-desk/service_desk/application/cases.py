@@ -17,9 +17,9 @@ from crm.servicedesk.v1 import events_pb2 as ev
 
 from service_desk import events
 from service_desk import translation as tr
-from service_desk.application import case_mail
 from service_desk.adapters.customers import customer_groups
 from service_desk.adapters.repositories import CaseFilter, CaseMessage, CaseRecord, Visibility
+from service_desk.application import case_mail
 from service_desk.application.context import ServiceDeskContext, UnitOfWork
 from service_desk.application.setup import next_token, page_of
 from service_desk.application.sla import CaseSla, next_check_at, read_sla
