@@ -13,10 +13,14 @@ from pathlib import Path
 
 import grpc
 import pytest
+from chassis.background import BackgroundLoop
+from chassis.db import Database
 from chassis.mail.testing import ReceivedMail, SmtpSink
 from chassis.testing import free_port, wait_for_port
 from crm.servicedesk.v1 import resources_pb2 as res
 from crm.servicedesk.v1 import servicedesk_service_pb2 as pb
+from service_desk.application.context import ServiceDeskContext
+from service_desk.inbound_smtp import inbound_smtp_task
 from service_desk.testing import (
     ADMIN,
     AGENT,
@@ -293,3 +297,22 @@ def test_ingest_email_rpc_takes_in_mail_for_agents_and_refuses_others(desk: Serv
     assert unreadable.code == grpc.StatusCode.INVALID_ARGUMENT
     assert "raw_message" in unreadable.fields
     assert desk.count("cases") == 1
+
+
+def test_mail_is_deferred_with_451_while_the_database_is_unavailable() -> None:
+    # The listener over a database nobody listens on: the sending MTA must keep the mail and retry.
+    ctx = ServiceDeskContext(database=Database(f"postgresql://desk:desk@127.0.0.1:{free_port()}/desk"))
+    port = free_port()
+    listener = BackgroundLoop("intake", [inbound_smtp_task(ctx, "127.0.0.1", port, 1_000_000)])
+    listener.start()
+    try:
+        wait_for_port("127.0.0.1", port)
+        with smtplib.SMTP("127.0.0.1", port, timeout=15) as client:
+            client.ehlo()
+            client.mail(CUSTOMER)
+            client.rcpt(SUPPORT)
+            code, text = client.data(customer_mail("deferred@example.co.th").as_bytes())
+    finally:
+        listener.stop()
+
+    assert code == 451, text
