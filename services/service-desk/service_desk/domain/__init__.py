@@ -10,7 +10,9 @@ decisions ("what is due"); the service stores them and publishes the events.
 - `escalation`: warning and breach, each fired once, with their actions and the next check;
 - `cases`: the case status machine, history, customer replies, follow-ups;
 - `satisfaction`: the survey after resolve, its outcome, and auto-close of silent cases;
-- `email_threading`: Message-ID / In-Reply-To / References → case, subject → title;
+- `email_threading`: Message-ID / In-Reply-To / References → case, subject → title, the case
+  reference "[#SD-…]" in subjects;
+- `inbound_mail`: a received RFC 5322 mail → sender, subject, threading headers, the new text;
 - `contracts`: maintenance contracts, covered items, derived status, preventive visits;
 - `contract_billing`: renewal notices, MA-fee drafts per period, proration and credits.
 """
