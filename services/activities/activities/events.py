@@ -7,8 +7,9 @@ Consumed (durable "activities"):
 - crm.contacts.lead.created/updated, customer.created/updated/merged,
   contact_person.created/updated: name snapshots of linked records (and contact e-mails),
   contact birthdays, customer anniversaries and contacts' marketing consent (date mail);
-- crm.servicedesk.contract.*: not yet (no contract events exist); `record_contract_end` in
-  application/date_mail.py is the hook their handler calls;
+- crm.servicedesk.contract.activated/cancelled: preventive visits created once per contract
+  and date, cancelled from the cancellation day; the contract's end for date mail
+  (application/contract_visits.py);
 - crm.identity.user.created/updated/deactivated: users' names, e-mails and languages.
 Each handler drops a stale update by the version the event carries.
 """
@@ -28,6 +29,7 @@ from activities import translation as tr
 from activities.adapters.directory import User
 from activities.application.consent import apply_contacts_consent
 from activities.application.context import ActivitiesContext, EventRecorder, utc_now
+from activities.application.contract_visits import contract_handlers
 from activities.application.date_mail import record_date
 from activities.domain import events as de
 from activities.domain.date_mail import DateField
@@ -174,4 +176,4 @@ def identity_handlers(ctx: ActivitiesContext) -> list[Handler]:
 
 
 def handlers(ctx: ActivitiesContext) -> list[Handler]:
-    return [*contact_handlers(ctx), *identity_handlers(ctx)]
+    return [*contact_handlers(ctx), *identity_handlers(ctx), *contract_handlers(ctx)]

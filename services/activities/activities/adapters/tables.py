@@ -327,3 +327,15 @@ calendar_sync_links = Table(
     PrimaryKeyConstraint("user_id", "remote_id"),
     Index("ix_calendar_sync_links_activity", "user_id", "activity_id", unique=True),
 )
+
+# -- preventive visits of service-desk contracts (migration 0004) ------------------------------
+# One row per contract and visit date: the activity created for it, so a redelivered or repeated
+# crm.servicedesk.contract.activated creates each visit once, and a cancellation finds them.
+contract_visits = Table(
+    "contract_visits",
+    metadata,
+    Column("contract_id", String(ID), nullable=False),
+    Column("visit_date", Date, nullable=False),
+    Column("activity_id", String(ID), nullable=False),
+    PrimaryKeyConstraint("contract_id", "visit_date"),
+)
