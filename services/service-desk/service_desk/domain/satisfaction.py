@@ -64,9 +64,7 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def survey_state(
-    case: Case, resolved_at: dt.datetime, answered: bool, now: dt.datetime
-) -> SurveyState:
+def survey_state(case: Case, resolved_at: dt.datetime, answered: bool, now: dt.datetime) -> SurveyState:
     """The state of the link issued at `resolved_at`: an answer spends it, then it expires 14
     days after the resolve, and it is superseded once the case left that resolve."""
     if answered:
