@@ -90,7 +90,7 @@ def get_case(case_id: str) -> Response:
     response=res.Case,
     headers=("If-Match",),
 )
-def change_status(case_id: str, body: m.StatusChangeIn) -> Response:
+def change_case_status(case_id: str, body: m.StatusChangeIn) -> Response:
     request = pb.ChangeCaseStatusRequest(
         case_id=case_id,
         status=case_status(body.status),
@@ -109,7 +109,7 @@ def change_status(case_id: str, body: m.StatusChangeIn) -> Response:
     status=201,
     idempotent=True,
 )
-def add_note(case_id: str, body: m.MessageIn) -> Response:
+def add_case_note(case_id: str, body: m.MessageIn) -> Response:
     reply = service_desk().AddCaseNote(pb.AddCaseNoteRequest(case_id=case_id, body=body.body))
     return case_response(reply.case, reply, 201)
 
@@ -123,7 +123,7 @@ def add_note(case_id: str, body: m.MessageIn) -> Response:
     status=201,
     idempotent=True,
 )
-def add_reply(case_id: str, body: m.MessageIn) -> Response:
+def add_case_reply(case_id: str, body: m.MessageIn) -> Response:
     """The first reply fulfils the first-response clock."""
     reply = service_desk().AddCaseReply(pb.AddCaseReplyRequest(case_id=case_id, body=body.body))
     return case_response(reply.case, reply, 201)

@@ -102,7 +102,7 @@ def _policy(body: m.SlaPolicyIn, policy_id: str = "") -> res.SlaPolicy:
     idempotent=True,
     body_field="policy",
 )
-def create_policy(body: m.SlaPolicyIn) -> Response:
+def create_sla_policy(body: m.SlaPolicyIn) -> Response:
     """Targets per priority in business minutes; the first policy by position whose conditions
     match a case applies."""
     reply = service_desk().CreateSlaPolicy(pb.CreateSlaPolicyRequest(policy=_policy(body)))
@@ -112,7 +112,7 @@ def create_policy(body: m.SlaPolicyIn) -> Response:
 @api.route(
     "GET", POLICIES, summary="List SLA policies", query=m.PageQuery, response=pb.ListSlaPoliciesResponse
 )
-def list_policies(query: m.PageQuery) -> Response:
+def list_sla_policies(query: m.PageQuery) -> Response:
     request = pb.ListSlaPoliciesRequest(page_size=query.page_size, page_token=query.page_token)
     return json_response(service_desk().ListSlaPolicies(request))
 
@@ -126,7 +126,7 @@ def list_policies(query: m.PageQuery) -> Response:
     headers=("If-Match",),
     body_field="policy",
 )
-def update_policy(policy_id: str, body: m.SlaPolicyIn) -> Response:
+def update_sla_policy(policy_id: str, body: m.SlaPolicyIn) -> Response:
     request = pb.UpdateSlaPolicyRequest(
         policy=_policy(body, policy_id), expected_version=expected_version(body.expected_version) or 0
     )

@@ -143,7 +143,7 @@ def _unusable(survey: Any) -> Response | None:
 
 
 @blueprint.get("/service/survey/<token>")
-def show(token: str) -> Response:
+def show_survey(token: str) -> Response:
     try:
         survey = _call("GetSurvey", pb.GetSurveyRequest(token=token))
     except grpc.RpcError as error:
@@ -154,7 +154,7 @@ def show(token: str) -> Response:
 
 
 @blueprint.post("/service/survey/<token>")
-def answer(token: str) -> Response:
+def answer_survey(token: str) -> Response:
     limit = Limit("survey-link-ip", POSTS_PER_WINDOW, services().settings.login_rate_window_seconds)
     services().limiter.hit([(limit, client_ip())])
     given = Answer(
