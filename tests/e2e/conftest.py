@@ -36,6 +36,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
             "SCHEDULER_ENABLED": "true",
             "REMINDER_POLL_SECONDS": "1",
             "DATE_MAIL_PLAN_SECONDS": "1",
+            "RENEWAL_CHECK_SECONDS": "1",
         },
     )
     try:
