@@ -1,19 +1,13 @@
 """Service contracts from service-desk on a real nats-server: a submitted contract opens one
 `service_contract` request worth fee × billing periods (also when the event is sent again under
 another id and when the durable consumer is lost and everything is redelivered); a cancelled
-contract withdraws its pending request; bad terms are refused by the domain."""
+contract withdraws its pending request."""
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
-
-import pytest
 from approvals.application.contracts import CONTRACT_CANCELLED, CONTRACT_SUBMITTED
-from approvals.domain.contracts import contract_value
 from approvals.events import DURABLE
 from approvals.testing import eventually, publish, read_stream, start_approvals, stop_approvals
-from chassis.errors import InvalidArgument
 from chassis.events import EVENTS_STREAM
 from chassis.testkit import consumer_caught_up, delete_consumer
 from crm.approvals.v1 import approvals_service_pb2 as pb
@@ -115,21 +109,3 @@ def test_a_cancelled_contract_withdraws_its_pending_request(approvals_with_event
     publish(nats_server.url, CONTRACT_CANCELLED, cancelled)  # again: nothing pending any more
     caught_up(nats_server.url)
     assert running.outbox_subjects().count("crm.approvals.request.withdrawn") == 1
-
-
-def test_contract_value_is_fee_times_billing_periods():
-    assert contract_value(dt.date(2026, 1, 1), dt.date(2026, 12, 31), 3, Decimal("30000.00")) == (
-        4,
-        Decimal("120000.00"),
-    )
-    assert contract_value(dt.date(2026, 1, 31), dt.date(2026, 3, 30), 1, Decimal("1000")) == (
-        2,
-        Decimal("2000"),
-    )
-    with pytest.raises(InvalidArgument) as refused:
-        contract_value(dt.date(2026, 1, 1), dt.date(2025, 1, 1), 0, Decimal("-1"))
-    assert {v.field for v in refused.value.violations} == {
-        "contract.billing_period",
-        "contract.end_date",
-        "contract.fee.amount",
-    }
