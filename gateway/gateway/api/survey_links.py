@@ -184,6 +184,10 @@ def answer_survey(token: str) -> Response:
         except grpc.RpcError as again:
             return _failed(again, survey.language)
         return _unusable(now) or _failed(error, survey.language)
+    if not answered.applied:
+        # spent, expired or superseded between the page's GetSurvey and this answer
+        status, reason = CLOSED_STATES.get(answered.state, (409, "answered"))
+        return _page("invalid.html", status, survey.language, reason=reason, case_title=survey.case_title)
     reopened = answered.case_status != res.CASE_STATUS_CLOSED
     return _page(
         "answered.html",

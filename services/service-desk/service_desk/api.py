@@ -272,7 +272,7 @@ class ServiceDeskServicer(pb_grpc.ServiceDeskServiceServicer):
         self, request: pb.AnswerSurveyRequest, context: grpc.ServicerContext
     ) -> pb.AnswerSurveyResponse:
         solved = tr.enum_name(pb.SurveySolved, "SURVEY_SOLVED_", request.solved, "solved")
-        state, status = surveys.answer_survey(
+        state, status, applied = surveys.answer_survey(
             self.ctx,
             current_caller(),
             request.token,
@@ -281,7 +281,9 @@ class ServiceDeskServicer(pb_grpc.ServiceDeskServiceServicer):
             request.comment,
         )
         return pb.AnswerSurveyResponse(
-            state=tr.enum_value(pb.SurveyState, "SURVEY_STATE_", state), case_status=tr.status_value(status)
+            state=tr.enum_value(pb.SurveyState, "SURVEY_STATE_", state),
+            case_status=tr.status_value(status),
+            applied=applied,
         )
 
 

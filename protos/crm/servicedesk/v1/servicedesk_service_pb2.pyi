@@ -1183,18 +1183,24 @@ class AnswerSurveyResponse(_message.Message):
 
     STATE_FIELD_NUMBER: _builtins.int
     CASE_STATUS_FIELD_NUMBER: _builtins.int
+    APPLIED_FIELD_NUMBER: _builtins.int
     state: Global___SurveyState.ValueType
     case_status: _resources_pb2.CaseStatus.ValueType
     """The case's status after the answer (closed, or in progress when reopened)."""
+    applied: _builtins.bool
+    """True when this call's answer was taken; false when the link was already spent (state
+    ANSWERED by an earlier answer), expired or superseded.
+    """
     def __init__(
         self,
         *,
         state: Global___SurveyState.ValueType = ...,
         case_status: _resources_pb2.CaseStatus.ValueType = ...,
+        applied: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_status", b"case_status", "state", b"state"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["applied", b"applied", "case_status", b"case_status", "state", b"state"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -95,9 +95,10 @@ def answer_survey(
     solved: bool | None,
     score: int | None,
     comment: str = "",
-) -> tuple[SurveyState, CaseStatus]:
+) -> tuple[SurveyState, CaseStatus, bool]:
     """Applies the answer when the link is open; returns the link's state afterwards (ANSWERED
-    when this or an earlier answer spent it, else EXPIRED / SUPERSEDED) and the case's status."""
+    when this or an earlier answer spent it, else EXPIRED / SUPERSEDED), the case's status and
+    whether this answer was the one taken."""
     caller.require_role("system")
     text = comment.strip()
     if len(text) > MAX_COMMENT:
@@ -112,9 +113,10 @@ def answer_survey(
         link = _link(surveys, digest)  # re-read under the case's lock: a racing answer is seen
         state = survey_state(record.case, link.resolved_at, link.answered, now)
         if state is not SurveyState.OPEN or not surveys.record_answer(digest, answer):
-            return (state if state is not SurveyState.OPEN else SurveyState.ANSWERED), record.case.status
+            spent = state if state is not SurveyState.OPEN else SurveyState.ANSWERED
+            return spent, record.case.status, False
         changed = _apply(uow, record, link, answer, outcome, now)
-    return SurveyState.ANSWERED, changed.case.status
+    return SurveyState.ANSWERED, changed.case.status, True
 
 
 def _apply(

@@ -224,7 +224,7 @@ def test_a_second_answer_changes_nothing(desk: ServiceDeskUnderTest, sink: SmtpS
     case = _resolved_case(desk)
     token = _token(_links(sink)[0])
     desk.clock.set(bkk(2026, 4, 3, 10, 0))
-    _answer(desk, token, score=4)
+    first = _answer(desk, token, score=4)
     after_first = _case(desk, case.id)
     events_before = desk.outbox_subjects()
 
@@ -232,6 +232,7 @@ def test_a_second_answer_changes_nothing(desk: ServiceDeskUnderTest, sink: SmtpS
     again = _answer(desk, token, solved=pb.SURVEY_SOLVED_NO)
 
     assert (again.state, again.case_status) == (pb.SURVEY_STATE_ANSWERED, res.CASE_STATUS_CLOSED)
+    assert (first.applied, again.applied) == (True, False)
     assert _case(desk, case.id) == after_first
     assert desk.outbox_subjects() == events_before
     shown = desk.call("GetSurvey", pb.GetSurveyRequest(token=token), GATEWAY)
