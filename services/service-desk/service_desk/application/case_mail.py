@@ -31,7 +31,7 @@ def _thread_headers(ctx: ServiceDeskContext, thread: list[str]) -> tuple[tuple[s
     return tuple(headers)
 
 
-def _send(
+def send_requester_mail(
     ctx: ServiceDeskContext,
     uow: UnitOfWork,
     case: Case,
@@ -64,7 +64,7 @@ def acknowledge(ctx: ServiceDeskContext, uow: UnitOfWork, case: Case, at: dt.dat
     """The acknowledgement of a case opened by e-mail (once per case); None without a requester."""
     if not case.requester_email:
         return None
-    return _send(ctx, uow, case, "case_acknowledged", {}, f"case_acknowledged:{case.id}", at)
+    return send_requester_mail(ctx, uow, case, "case_acknowledged", {}, f"case_acknowledged:{case.id}", at)
 
 
 def mailed_reply(ctx: ServiceDeskContext, uow: UnitOfWork, case: Case, message: CaseMessage) -> CaseMessage:
@@ -72,7 +72,7 @@ def mailed_reply(ctx: ServiceDeskContext, uow: UnitOfWork, case: Case, message: 
     Message-ID and channel "email"; unchanged when the case has no requester address."""
     if not message.customer_visible or message.from_customer or not case.requester_email:
         return message
-    message_id = _send(
+    message_id = send_requester_mail(
         ctx, uow, case, "case_reply", {"body": message.body}, f"case_reply:{message.id}", message.created_at
     )
     return replace(message, channel=EMAIL, message_id=message_id)

@@ -14,7 +14,7 @@ from chassis.thai import format_thai_date
 
 from service_desk.adapters.repositories import CaseRecord
 from service_desk.adapters.survey_repository import SurveyLink, SurveyRepository
-from service_desk.application.case_mail import _send as send_requester_mail
+from service_desk.application.case_mail import send_requester_mail
 from service_desk.application.context import Rules, ServiceDeskContext, UnitOfWork
 from service_desk.domain.satisfaction import link_expires_at, token_digest
 
