@@ -6,7 +6,8 @@ Published (payloads in crm.servicedesk.v1.events):
 - crm.servicedesk.case.sla_warning / sla_breached — CaseSlaEvent, once per case, clock and level;
 - crm.servicedesk.case.survey_answered — CaseSurveyAnswered, once per satisfaction link;
 - crm.servicedesk.contract.created / submitted / cancelled / activated / rejected /
-  renewal_notice_sent — ContractEvent; crm.servicedesk.contract.renewal_due — ContractRenewalDue
+  renewal_notice_sent / renewed — ContractEvent (an auto-renewal publishes renewed for the old
+  contract and activated for its successor); crm.servicedesk.contract.renewal_due — ContractRenewalDue
   (one per contract and billing period).
 Consumed (durable "service-desk"): crm.approvals.request.approved / rejected of subject type
 "service_contract" (application/contract_approvals.py).
@@ -38,6 +39,8 @@ CONTRACT_RENEWAL_DUE = "crm.servicedesk.contract.renewal_due"
 CONTRACT_REJECTED = "crm.servicedesk.contract.rejected"
 CONTRACT_RENEWAL_NOTICE_SENT = "crm.servicedesk.contract.renewal_notice_sent"
 CONTRACT_CANCELLED = "crm.servicedesk.contract.cancelled"
+# ContractEvent of the old contract when the renewal pass rolls it over (renewed_by = successor).
+CONTRACT_RENEWED = "crm.servicedesk.contract.renewed"
 
 
 def handlers(ctx: ServiceDeskContext) -> list[Handler]:
