@@ -20,7 +20,8 @@ from crm_platform.processes import SERVICE_ENTRIES
 ROOT = chart.DEPLOY.parent
 # Who asks whom over gRPC (DESIGN.md §6 "asks"); the gateway calls every service. Activities
 # asks nobody: it keeps what it needs from contacts' events (services/activities/README.md).
-CALLS = {"sales-docs": {"pricing", "contacts"}, "service-desk": {"contacts"}}
+# The service desk keeps customers from contacts' events (services/service-desk/README.md).
+CALLS = {"sales-docs": {"pricing", "contacts"}}
 MAILERS = {"approvals", "activities", "service-desk", "sales-docs"}
 ALL_ON = {"services": {name: {"enabled": True} for name in ("activities", "service-desk")}}
 
@@ -277,3 +278,35 @@ def test_checkov_skips_each_carry_a_reason() -> None:
         assert re.fullmatch(r"CKV2?_[A-Z0-9]+_\d+", row[0]), row
         assert len(row) == 2, f"{row[0]} has no reason"
         assert len(row[1]) > 40, f"{row[0]} has no reason"
+
+
+def test_the_service_desk_takes_mail_only_from_the_relay() -> None:
+    """E-mail intake: the SMTP listener's port on the pod and the Service, its settings, and a
+    NetworkPolicy rule only when the relay's addresses are given."""
+    closed = chart.render("values.yaml")
+    relay = {"services": {"service-desk": {"inboundSmtp": {"allowFrom": ["10.20.0.0/24"]}}}}
+    opened = chart.render("values.yaml", relay)
+    deployment = next(
+        m.body
+        for m in closed
+        if m.kind == "Deployment" and m.body["metadata"]["labels"]["app.kubernetes.io/name"] == "service-desk"
+    )
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    assert {"name": "smtp-in", "containerPort": 2525, "protocol": "TCP"} in container["ports"]
+    settings = settings_of(closed)["service-desk"]
+    assert (settings["INBOUND_SMTP_HOST"], str(settings["INBOUND_SMTP_PORT"])) == ("0.0.0.0", "2525")
+    service = of_kind(closed, "Service")["service-desk"]
+    assert "smtp-in" in {p["name"] for p in service["spec"]["ports"]}
+    assert "smtp-in" not in {p["name"] for p in of_kind(closed, "Service")["contacts"]["spec"]["ports"]}
+
+    def smtp_sources(manifests: list[Manifest]) -> list[str]:
+        policy = of_kind(manifests, "NetworkPolicy")["service-desk"]
+        return [
+            peer["ipBlock"]["cidr"]
+            for rule in policy["spec"]["ingress"]
+            if any(p["port"] == 2525 for p in rule["ports"])
+            for peer in rule["from"]
+        ]
+
+    assert smtp_sources(closed) == []
+    assert smtp_sources(opened) == ["10.20.0.0/24"]
