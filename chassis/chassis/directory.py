@@ -117,7 +117,8 @@ def drop_directory_tables(op: Any) -> None:
     op.drop_table(USERS_TABLE)
 
 
-def _user_of(row: Row[Any]) -> DirectoryUser:
+def user_of_row(row: Row[Any]) -> DirectoryUser:
+    """The user of a `users` row (for a service's own queries over the directory tables)."""
     m = row._mapping
     return DirectoryUser(
         id=m["id"],
@@ -149,7 +150,7 @@ class Directory:
             return None
         t = self.tables.users
         row = self.session.execute(select(t).where(t.c.id == user_id)).first()
-        return None if row is None else _user_of(row)
+        return None if row is None else user_of_row(row)
 
     def team(self, team_id: str) -> DirectoryTeam | None:
         if not team_id:

@@ -2,8 +2,9 @@
 
 Published (crm.approvals.request.<event>, payload crm.approvals.v1.ApprovalRequestEvent):
 created, step_approved, approved, rejected, withdrawn, escalated (approvals.application.effects).
-Consumed (durable "approvals"): the gateway's identity events (users and teams, kept to route
-and address requests), sales-docs' quotation submitted/withdrawn (requests open and close) and
+Consumed (durable "approvals"): the gateway's identity events (users and teams, kept by the
+chassis.directory handlers to route and address requests; a deactivation stores the user
+inactive), sales-docs' quotation submitted/withdrawn (requests open and close) and
 service-desk's contract submitted/cancelled (application/contracts.py).
 """
 
@@ -11,41 +12,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from chassis.directory import directory_handlers
 from chassis.events import Envelope, Handler
-from crm.identity.v1 import identity_pb2 as identity
 from crm.sales.v1 import events_pb2 as sales
 from sqlalchemy.orm import Session
 
 from approvals import translation as tr
 from approvals.adapters.audit import Origin
+from approvals.adapters.tables import directory_tables
 from approvals.application.context import ApprovalsContext
 from approvals.application.contracts import contract_handlers
 from approvals.application.requests import NewRequest, submit, withdraw_subject
-from approvals.domain.model import Line, RequestType, Snapshot, User
+from approvals.domain.model import Line, RequestType, Snapshot
 
 DURABLE = "approvals"
 
-USER_CREATED = "crm.identity.user.created"
-USER_UPDATED = "crm.identity.user.updated"
-USER_DEACTIVATED = "crm.identity.user.deactivated"
-TEAM_CREATED = "crm.identity.team.created"
-TEAM_UPDATED = "crm.identity.team.updated"
 QUOTATION_SUBMITTED = "crm.sales.quotation.submitted"
 QUOTATION_WITHDRAWN = "crm.sales.quotation.withdrawn"
-
-
-def user_of(msg: identity.User) -> User:
-    return User(
-        id=msg.id,
-        email=msg.email,
-        display_name=msg.display_name,
-        language=msg.language or "th",
-        roles=frozenset(msg.roles),
-        team_ids=frozenset(msg.team_ids),
-        manager_id=msg.manager_id,
-        active=msg.active,
-        version=msg.version,
-    )
 
 
 def quotation_request(msg: sales.QuotationSubmitted) -> NewRequest:
@@ -89,15 +72,6 @@ def quotation_request(msg: sales.QuotationSubmitted) -> NewRequest:
 def handlers(ctx: ApprovalsContext) -> list[Handler]:
     """The consumer's handlers; each runs inside the inbox transaction it is given."""
 
-    def on_user(session: Session, envelope: Envelope[Any]) -> None:
-        ctx.within(session).directory.upsert_user(user_of(envelope.message.user))
-
-    def on_team(session: Session, envelope: Envelope[Any]) -> None:
-        team = envelope.message.team
-        ctx.within(session).directory.upsert_team(
-            team.id, team.name, team.manager_id, team.parent_team_id, team.version
-        )
-
     def on_submitted(session: Session, envelope: Envelope[Any]) -> None:
         submit(ctx, ctx.within(session), quotation_request(envelope.message), Origin("event"))
 
@@ -108,11 +82,7 @@ def handlers(ctx: ApprovalsContext) -> list[Handler]:
         )
 
     return [
-        Handler(USER_CREATED, identity.UserCreated, on_user),
-        Handler(USER_UPDATED, identity.UserUpdated, on_user),
-        Handler(USER_DEACTIVATED, identity.UserDeactivated, on_user),
-        Handler(TEAM_CREATED, identity.TeamCreated, on_team),
-        Handler(TEAM_UPDATED, identity.TeamUpdated, on_team),
+        *directory_handlers(directory_tables),
         Handler(QUOTATION_SUBMITTED, sales.QuotationSubmitted, on_submitted),
         Handler(QUOTATION_WITHDRAWN, sales.QuotationWithdrawn, on_withdrawn),
         *contract_handlers(ctx),

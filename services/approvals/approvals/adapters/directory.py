@@ -1,31 +1,50 @@
 """Users and teams as the identity events describe them, and the delegations approvers name;
-together they are the routing Directory of the domain."""
+together they are the routing Directory of the domain.
+
+Users and teams are the chassis read model (chassis.directory, kept by its consumer handlers);
+this adapter maps its users to the domain's `User` and adds what only approvals asks: users of
+a role and the delegations.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 
-from sqlalchemy import Row, delete, insert, select, update
+from chassis.directory import Directory, DirectoryUser, user_of_row
+from sqlalchemy import Row, delete, insert, select
 from sqlalchemy.orm import Session
 
-from approvals.adapters.tables import delegations, teams, users
+from approvals.adapters.tables import delegations, directory_tables, users
 from approvals.domain.model import Delegation, User
 
 
-def _user_of(row: Row[tuple[object, ...]]) -> User:
-    m = row._mapping
+def user_of(u: DirectoryUser) -> User:
+    """The domain's user of a directory user (the same fields)."""
     return User(
-        id=m["id"],
-        email=m["email"],
-        display_name=m["display_name"],
-        language=m["language"],
-        roles=frozenset(json.loads(m["roles"])),
-        team_ids=frozenset(json.loads(m["team_ids"])),
-        manager_id=m["manager_id"],
-        active=m["active"],
-        version=m["version"],
+        id=u.id,
+        email=u.email,
+        display_name=u.display_name,
+        language=u.language,
+        roles=u.roles,
+        team_ids=u.team_ids,
+        manager_id=u.manager_id,
+        active=u.active,
+        version=u.version,
+    )
+
+
+def directory_user_of(u: User) -> DirectoryUser:
+    return DirectoryUser(
+        id=u.id,
+        email=u.email,
+        display_name=u.display_name,
+        language=u.language,
+        roles=u.roles,
+        team_ids=u.team_ids,
+        manager_id=u.manager_id,
+        active=u.active,
+        version=u.version,
     )
 
 
@@ -41,63 +60,31 @@ class DatabaseDirectory:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.identity = Directory(session, directory_tables)
         self._users: dict[str, User | None] = {}
 
-    # -- users and teams (identity events) -----------------------------------------------
+    # -- users (the chassis directory) ---------------------------------------------------
 
     def user(self, user_id: str) -> User | None:
         if user_id not in self._users:
-            row = self.session.execute(select(users).where(users.c.id == user_id)).first()
-            self._users[user_id] = None if row is None else _user_of(row)
+            found = self.identity.user(user_id)
+            self._users[user_id] = None if found is None else user_of(found)
         return self._users[user_id]
 
     def users_with_role(self, role: str) -> Sequence[User]:
+        """Active users holding `role` (roles are a JSON list: LIKE narrows, the set decides)."""
         rows = self.session.execute(
             select(users)
             .where(users.c.active.is_(True), users.c.roles.like(f'%"{role}"%'))
             .order_by(users.c.id)
         )
-        return [u for u in (_user_of(row) for row in rows) if role in u.roles]
+        return [user_of(u) for u in (user_of_row(row) for row in rows) if role in u.roles]
 
     def upsert_user(self, user: User) -> bool:
-        """Stores the user unless a newer version is stored already; True when written."""
-        values = {
-            "email": user.email,
-            "display_name": user.display_name,
-            "language": user.language or "th",
-            "roles": json.dumps(sorted(user.roles)),
-            "team_ids": json.dumps(sorted(user.team_ids)),
-            "manager_id": user.manager_id,
-            "active": user.active,
-            "version": user.version,
-        }
+        """Stores the user unless a newer version is stored already; True when written (the
+        identity handlers write through chassis.directory; tests seed users here)."""
         self._users.pop(user.id, None)
-        stored = self.session.execute(select(users.c.version).where(users.c.id == user.id)).first()
-        if stored is None:
-            self.session.execute(insert(users).values(id=user.id, **values))
-            return True
-        if stored.version > user.version:
-            return False
-        self.session.execute(update(users).where(users.c.id == user.id).values(**values))
-        return True
-
-    def upsert_team(
-        self, team_id: str, name: str, manager_id: str, parent_team_id: str, version: int
-    ) -> bool:
-        values = {
-            "name": name,
-            "manager_id": manager_id,
-            "parent_team_id": parent_team_id,
-            "version": version,
-        }
-        stored = self.session.execute(select(teams.c.version).where(teams.c.id == team_id)).first()
-        if stored is None:
-            self.session.execute(insert(teams).values(id=team_id, **values))
-            return True
-        if stored.version > version:
-            return False
-        self.session.execute(update(teams).where(teams.c.id == team_id).values(**values))
-        return True
+        return self.identity.upsert_user(directory_user_of(user))
 
     # -- delegations ---------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """The approvals database schema (SQLAlchemy Core). Migrations in `approvals/migrations`
-create the same tables; `metadata` also carries the chassis outbox/inbox and mail outbox.
+create the same tables; `metadata` also carries the chassis outbox/inbox, mail outbox and
+identity directory (users, teams: chassis.directory).
 
 A request is stored as one row with its steps as JSON (the aggregate is always read and
 written whole, under its row lock and version). `approver_queue` is the index of who may
@@ -10,6 +11,7 @@ percentages are decimal text.
 from __future__ import annotations
 
 from chassis.db import new_metadata
+from chassis.directory import add_directory_tables
 from chassis.events import add_event_tables
 from chassis.mail import add_mail_tables
 from sqlalchemy import (
@@ -33,29 +35,10 @@ metadata = new_metadata()
 event_tables = add_event_tables(metadata)
 mail_tables = add_mail_tables(metadata)
 
-users = Table(
-    "users",
-    metadata,
-    Column("id", String(USER_ID), primary_key=True),
-    Column("email", String(254), nullable=False),
-    Column("display_name", String(200), nullable=False),
-    Column("language", String(10), nullable=False),
-    Column("roles", Text, nullable=False),  # JSON list
-    Column("team_ids", Text, nullable=False),  # JSON list
-    Column("manager_id", String(USER_ID), nullable=False),
-    Column("active", Boolean, nullable=False),
-    Column("version", Integer, nullable=False),
-)
-
-teams = Table(
-    "teams",
-    metadata,
-    Column("id", String(USER_ID), primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("manager_id", String(USER_ID), nullable=False),
-    Column("parent_team_id", String(USER_ID), nullable=False),
-    Column("version", Integer, nullable=False),
-)
+# Users and teams from the identity events: the chassis read model, same tables as migration 0001.
+directory_tables = add_directory_tables(metadata)
+users = directory_tables.users
+teams = directory_tables.teams
 
 policies = Table(
     "policies",
