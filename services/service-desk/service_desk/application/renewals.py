@@ -6,7 +6,8 @@ contract + days before the end, and the draft's key contract:period_start) under
 row lock before anything is mailed or published, so two replicas, a rerun or a restart send each
 notice once and publish `crm.servicedesk.contract.renewal_due` once per period: the loser's
 insert does nothing and it publishes nothing. Mail goes through the outbox in the same
-transaction (sent after the commit)."""
+transaction (sent after the commit). An auto-renewing contract past its end is then rolled over
+to its successor in the same transaction (application/contract_rollover.py)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from service_desk import translation as tr
 from service_desk.adapters.contract_repository import ContractRecord
 from service_desk.adapters.customers import customer_email, customer_name
 from service_desk.application.context import ServiceDeskContext, UnitOfWork
+from service_desk.application.contract_rollover import roll_over
 from service_desk.application.contracts import contract_event
 from service_desk.domain.contract_billing import (
     BillingDraft,
@@ -61,7 +63,8 @@ def run_renewal_pass(ctx: ServiceDeskContext, batch_size: int = 200) -> int:
 
 
 def renew_contract(ctx: ServiceDeskContext, contract_id: str, today: dt.date) -> int:
-    """The notices and billing requests due for one contract, in one transaction."""
+    """The notices and billing requests due for one contract, and its auto-renew roll-over, in
+    one transaction; how many it made (a roll-over counts one)."""
     now = ctx.clock()
     with ctx.transaction() as uow:
         record = uow.contracts.get(contract_id, for_update=True)
@@ -80,21 +83,26 @@ def renew_contract(ctx: ServiceDeskContext, contract_id: str, today: dt.date) ->
             if uow.contracts.claim_billing(d, c.currency, now)
         ]
         uow.contracts.mark_renewal_checked(contract_id, today)
-        if not notices and not drafts:
-            return 0
-        uow.contracts.save(replace(record, contract=replace(c, version=c.version + 1)), c.version)
-        changed = uow.contracts.get(contract_id)
-        assert changed is not None
-        for notice in notices:
-            _mail_notice(ctx, uow, changed, notice)
-            event = contract_event(ctx, changed, "system")
-            event.days_before_end = notice.days_before
-            uow.emit(events.CONTRACT_RENEWAL_NOTICE_SENT, event, "contract", contract_id)
-        for draft in drafts:
-            uow.emit(
-                events.CONTRACT_RENEWAL_DUE, renewal_due(ctx, changed, draft, now), "contract", contract_id
-            )
-    return len(notices) + len(drafts)
+        if notices or drafts:
+            uow.contracts.save(replace(record, contract=replace(c, version=c.version + 1)), c.version)
+            changed = uow.contracts.get(contract_id)
+            assert changed is not None
+            for notice in notices:
+                _mail_notice(ctx, uow, changed, notice)
+                event = contract_event(ctx, changed, "system")
+                event.days_before_end = notice.days_before
+                uow.emit(events.CONTRACT_RENEWAL_NOTICE_SENT, event, "contract", contract_id)
+            for draft in drafts:
+                uow.emit(
+                    events.CONTRACT_RENEWAL_DUE,
+                    renewal_due(ctx, changed, draft, now),
+                    "contract",
+                    contract_id,
+                )
+            record = changed
+        # after the catch-up drafts: a contract past its end drafts its next term, then rolls over
+        successor = roll_over(ctx, uow, record, today)
+    return len(notices) + len(drafts) + (successor is not None)
 
 
 def renewal_due(

@@ -3,6 +3,9 @@
 - Each billing period's invoice draft falls due `invoice_lead_days` (default 30) before the
   period before it ends; after the last period, the next term's first invoice (auto-renew) or a
   renewal quotation (no auto-renew). The key (contract, period start) makes it one per period.
+  The term's first period is never drafted here: a new contract's first period is sold through
+  the sales chain (quotation, order), and a renewed term's first period is its predecessor's
+  next-term draft. A yearly contract therefore gets one draft per term: the next term's.
 - Renewal notices (default 60, 30 and 7 days before the end) go once each; a contract approved
   late gets only the nearest notice, not all the missed ones at once.
 - Proration counts inclusive days over the days of the contract year, half-up to the satang:
@@ -128,11 +131,13 @@ def billing_drafts_due(
     if status not in _BILLABLE and not (status == ContractStatus.EXPIRED and contract.auto_renew):
         return ()
     lead = dt.timedelta(days=contract.invoice_lead_days)
+    # the term's first period is not ours to bill: a new contract's was sold through the sales
+    # chain, a renewed term's was drafted as its predecessor's next-term draft
     candidates = [
         BillingDraft(
             contract.id, DraftKind.INVOICE, start, end, start - dt.timedelta(days=1) - lead, contract.fee
         )
-        for start, end in billing_periods(contract)
+        for start, end in billing_periods(contract)[1:]
     ]
     candidates.append(_next_term_draft(contract))
     return tuple(

@@ -5,13 +5,16 @@ stored, so it cannot drift: draft until approved; active within its term (an app
 whose term has not begun counts as active too); expiring from the first renewal notice (60 days
 before the end by default) unless a renewal is already settled; expired after the end, or
 renewed when a successor contract exists; cancelled from the day a cancellation takes effect.
+
+An auto-renewing contract rolls over the day after its end (renewal_successor): the successor
+runs as long as the old term, from the day after it, with the same terms, approved from its start.
 """
 
 from __future__ import annotations
 
 import calendar as gregorian
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
@@ -177,3 +180,49 @@ def billing_periods(contract: MaintenanceContract) -> tuple[tuple[dt.date, dt.da
         periods.append((start, min(following - dt.timedelta(days=1), contract.end_date)))
         start = following
     return tuple(periods)
+
+
+def term_months(contract: MaintenanceContract) -> int:
+    """The term's length in whole months (a calendar year is 12; 29 Feb 2024 – 28 Feb 2025 is
+    12 too); 0 for a term shorter than a month."""
+    after = contract.end_date + dt.timedelta(days=1)
+    months = (after.year - contract.start_date.year) * 12 + after.month - contract.start_date.month
+    while months > 0 and add_months(contract.start_date, months) > after:
+        months -= 1
+    return months
+
+
+def renewal_successor(
+    contract: MaintenanceContract, today: dt.date, new_id: str
+) -> MaintenanceContract | None:
+    """The auto-renewal of `contract` on `today`, or None when it does not roll over (not
+    approved, not auto-renew, cancelled, renewed already, or its end date not yet passed).
+
+    The successor starts the day after the end and runs as long (in months; a term shorter than
+    a month: as many days), keeping customer, covered items, fee, billing period, notice days,
+    SLA policy and preventive visits; it is approved from its start (an auto-renewing contract's
+    renewal needs no second approval)."""
+    if (
+        not contract.auto_renew
+        or contract.approved_on is None
+        or contract.cancelled_on is not None
+        or contract.renewed_by
+        or today <= contract.end_date
+    ):
+        return None
+    start = contract.end_date + dt.timedelta(days=1)
+    months = term_months(contract)
+    if months:
+        end = add_months(start, months) - dt.timedelta(days=1)
+    else:
+        end = start + (contract.end_date - contract.start_date)
+    return replace(
+        contract,
+        id=new_id,
+        start_date=start,
+        end_date=end,
+        approved_on=start,
+        cancelled_on=None,
+        renewed_by="",
+        version=1,
+    )

@@ -3,14 +3,19 @@ SMTP server: the approval center's decision activates a submitted contract once 
 under another event id and a late contrary decision are dropped), a rejection sends it back to
 draft with its reason and a stale decision of the old revision changes nothing; the renewal
 pass (SetClock) mails the 60/30/7-day notices once each and requests each period's billing
-once, however often it runs and when a second replica runs it too."""
+once, however often it runs, when a second replica runs it too and after a restart over the same
+database; an auto-renewing contract past its end rolls over to one successor under two racing
+schedulers."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import nats
 import pytest
 import sqlalchemy as sa
 from chassis.directory import DirectoryUser
@@ -198,8 +203,8 @@ def test_renewal_notices_go_once_each_and_each_period_is_billed_once(
         # past the once-a-day filter: the claims alone keep it once
         assert renew_contract(second.context, contract.id, ctx.today()) == 0
 
-    run_everywhere()  # 2026-01-05: this term's invoice (due before the start) is requested late
-    assert [p.billing.key for p in renewal_payloads(desk)] == [f"{contract.id}:2026-01-01"]
+    run_everywhere()  # 2026-01-05: the term's (only) period was sold through sales: no draft
+    assert renewal_payloads(desk) == []
     for day in (dt.date(2026, 11, 1), dt.date(2026, 12, 1), dt.date(2026, 12, 24)):
         desk.clock.set(bkk(day.year, day.month, day.day, 8))
         run_everywhere()
@@ -216,16 +221,15 @@ def test_renewal_notices_go_once_each_and_each_period_is_billed_once(
     renewed = get(desk, contract.id)
     assert list(renewed.notices_sent) == [60, 30, 7]
     assert [(b.period_start, b.period_end, b.amount.amount) for b in renewed.billings] == [
-        ("2026-01-01", "2026-12-31", "120000.00"),
         ("2027-01-01", "2027-12-31", "120000.00"),
     ]
-    payloads = renewal_payloads(desk)
-    assert [p.billing.key for p in payloads] == [f"{contract.id}:2026-01-01", f"{contract.id}:2027-01-01"]
-    assert payloads[1].billing.kind == res.BILLING_DRAFT_KIND_INVOICE
-    assert payloads[1].description == f"ค่าบริการบำรุงรักษา (MA) 1 ม.ค. 2570 – 31 ธ.ค. 2570 สัญญา {contract.id}"
+    [payload] = renewal_payloads(desk)
+    assert payload.billing.key == f"{contract.id}:2027-01-01"
+    assert payload.billing.kind == res.BILLING_DRAFT_KIND_INVOICE
+    assert payload.description == f"ค่าบริการบำรุงรักษา (MA) 1 ม.ค. 2570 – 31 ธ.ค. 2570 สัญญา {contract.id}"
     notices = [s for s in desk.outbox_subjects() if s.endswith("renewal_notice_sent")]
     assert len(notices) == 3
-    assert desk.count("contract_billings") == 2
+    assert desk.count("contract_billings") == 1
 
 
 def test_no_renewal_for_a_draft_or_cancelled_contract(desk: ServiceDeskUnderTest) -> None:
@@ -243,3 +247,109 @@ def test_no_renewal_for_a_draft_or_cancelled_contract(desk: ServiceDeskUnderTest
     assert desk.service.check_renewals() == 0
     assert desk.count("contract_billings") == 0
     assert desk.count("contract_notices") == 0
+
+
+def stream_count(url: str, subject: str) -> int:
+    """How many messages on `subject` the events stream holds."""
+
+    async def count() -> int:
+        client = await nats.connect(url)
+        try:
+            info = await client.jetstream().stream_info(EVENTS_STREAM, subjects_filter=subject)
+            return int((info.state.subjects or {}).get(subject, 0))
+        finally:
+            await client.close()
+
+    return asyncio.run(count())
+
+
+def published(desk: ServiceDeskUnderTest) -> None:
+    eventually(lambda: desk.count("outbox", "published_at IS NULL") == 0, what="the outbox relayed")
+
+
+def approved_contract(desk: ServiceDeskUnderTest) -> res.MaintenanceContract:
+    desk.clock.set(bkk(2026, 1, 5, 9))
+    contract = new_contract(desk)
+    ctx = desk.service.context
+    with ctx.transaction() as uow:
+        assert apply_decision(ctx, uow, decision(contract, "approved"))
+    return contract
+
+
+def test_a_restarted_service_requests_the_next_period_once(
+    database_url: str, nats_server: NatsServer, tmp_path: Path
+) -> None:
+    first = start_service_desk(database_url, nats_server.url, tmp_path / "first")
+    try:
+        contract = approved_contract(first)
+        first.clock.set(bkk(2026, 12, 1, 8))
+        assert first.service.check_renewals() == 2  # the 30-day notice and the next term's draft
+    finally:
+        stop_service_desk(first)
+    again = start_service_desk(database_url, nats_server.url, tmp_path / "again")
+    try:
+        again.clock.set(bkk(2026, 12, 1, 8))
+        assert again.service.check_renewals() == 0
+        # past the once-a-day filter: the claims alone keep it once
+        assert renew_contract(again.service.context, contract.id, again.service.context.today()) == 0
+        published(again)
+        subject = "crm.servicedesk.contract.renewal_due"
+        due = read_stream(nats_server.url, subject, count=stream_count(nats_server.url, subject))
+        keys = [ev.ContractRenewalDue.FromString(m.data).billing.key for m in due]
+        assert keys == [f"{contract.id}:2027-01-01"]
+        assert stream_count(nats_server.url, "crm.servicedesk.contract.renewal_notice_sent") == 1
+        assert again.count("contract_billings") == 1
+    finally:
+        stop_service_desk(again)
+
+
+def test_an_auto_renewing_contract_rolls_over_once_under_two_schedulers(
+    desk_with_events: ServiceDeskUnderTest, nats_server: NatsServer
+) -> None:
+    desk = desk_with_events
+    contract = approved_contract(desk)
+    second = desk.second_scheduler()
+    # no pass ran in December: the day after the end catches up the next term's draft, then rolls
+    desk.clock.set(bkk(2027, 1, 1, 8))
+    with ThreadPoolExecutor(2) as pool:
+        made = sorted(pool.map(lambda s: s.check_renewals(), [desk.service, second]))
+    assert made == [0, 2]  # the draft and the roll-over, by one of them
+    assert renew_contract(second.context, contract.id, desk.service.context.today()) == 0
+    assert desk.count("contracts") == 2
+
+    old = get(desk, contract.id)
+    assert old.status == res.CONTRACT_STATUS_RENEWED
+    assert [b.key for b in old.billings] == [f"{contract.id}:2027-01-01"]
+    successor = get(desk, old.renewed_by)
+    assert successor.status == res.CONTRACT_STATUS_ACTIVE
+    assert (successor.start_date, successor.end_date, successor.approved_on) == (
+        "2027-01-01",
+        "2027-12-31",
+        "2027-01-01",
+    )
+    assert (successor.customer_id, successor.fee.amount, successor.owner_id, successor.team_id) == (
+        "cus_bangna",
+        "120000.00",
+        REP.user_id,
+        "sales-north",
+    )
+    assert list(successor.visit_dates) == ["2027-01-01", "2027-07-01"]
+
+    # the successor never drafts its first period (it was the old contract's next-term draft)
+    for day in (2, 3):
+        desk.clock.set(bkk(2027, 1, day, 8))
+        assert desk.service.check_renewals() == 0
+        assert second.check_renewals() == 0
+    assert get(desk, successor.id).billings == []
+    assert desk.count("contract_billings") == 1
+
+    published(desk)
+    [renewed] = read_stream(nats_server.url, "crm.servicedesk.contract.renewed")
+    event = ev.ContractEvent.FromString(renewed.data)
+    assert (event.contract_id, event.contract.renewed_by) == (contract.id, successor.id)
+    activated = "crm.servicedesk.contract.activated"
+    messages = read_stream(nats_server.url, activated, count=stream_count(nats_server.url, activated))
+    ids = [ev.ContractEvent.FromString(m.data).contract_id for m in messages]
+    assert ids == [contract.id, successor.id]
+    assert stream_count(nats_server.url, "crm.servicedesk.contract.renewed") == 1
+    assert stream_count(nats_server.url, "crm.servicedesk.contract.renewal_due") == 1

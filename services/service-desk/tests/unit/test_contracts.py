@@ -186,7 +186,7 @@ def test_each_periods_invoice_is_drafted_exactly_once_even_when_the_scheduler_ru
                 drafted.add(draft.key)
                 made.append((draft.key, today))
     assert made == [
-        ("ma-42:2026-01-01", D(2025, 12, 20)),  # due 1 Dec, made on approval
+        # not the first quarter (2026-01-01): the term's first period is sold through sales
         ("ma-42:2026-04-01", D(2026, 3, 1)),  # 30 days before 31 March
         ("ma-42:2026-07-01", D(2026, 5, 31)),
         ("ma-42:2026-10-01", D(2026, 8, 31)),
@@ -196,7 +196,7 @@ def test_each_periods_invoice_is_drafted_exactly_once_even_when_the_scheduler_ru
 
 def test_without_auto_renew_the_next_term_is_a_renewal_quotation() -> None:
     contract = replace(CALENDAR_YEAR, auto_renew=False)
-    done = {f"ma-42:2026-{m:02d}-01" for m in (1, 4, 7, 10)}
+    done = {f"ma-42:2026-{m:02d}-01" for m in (4, 7, 10)}
     (draft,) = billing_drafts_due(contract, D(2026, 12, 1), done)
     assert (draft.kind, draft.period_start, draft.period_end, draft.amount) == (
         DraftKind.RENEWAL_QUOTATION,
@@ -205,6 +205,22 @@ def test_without_auto_renew_the_next_term_is_a_renewal_quotation() -> None:
         Decimal("36500.00"),
     )
     assert billing_drafts_due(contract, D(2026, 11, 30), done) == ()
+
+
+def test_a_yearly_term_drafts_only_the_next_term_never_its_own_first_period() -> None:
+    yearly = replace(CALENDAR_YEAR, billing_period=BillingPeriod.YEARLY, fee=Decimal("36500.00"))
+    assert billing_drafts_due(yearly, D(2026, 1, 1), set()) == ()  # the 2026 term is not ours
+    assert billing_drafts_due(yearly, D(2026, 11, 30), set()) == ()
+    (draft,) = billing_drafts_due(yearly, D(2026, 12, 1), set())  # 30 days before 31 Dec
+    assert (draft.key, draft.kind, draft.period_end, draft.amount) == (
+        "ma-42:2027-01-01",
+        DraftKind.INVOICE,
+        D(2027, 12, 31),
+        Decimal("36500.00"),
+    )
+    # approved late (after the due day), still the one draft; past the end it is caught up
+    assert [d.key for d in billing_drafts_due(yearly, D(2027, 1, 3), set())] == ["ma-42:2027-01-01"]
+    assert billing_drafts_due(yearly, D(2027, 1, 3), {"ma-42:2027-01-01"}) == ()
 
 
 def test_cancelled_and_draft_contracts_draft_nothing() -> None:
