@@ -26,6 +26,7 @@ from service_desk.application.escalations import check_escalations
 from service_desk.application.renewals import run_renewal_pass
 from service_desk.events import DURABLE, handlers
 from service_desk.inbound_smtp import inbound_smtp_task
+from service_desk.metrics import ServiceDeskCollector
 from service_desk.settings import ServiceDeskSettings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -132,12 +133,16 @@ def runtime_of(service: ServiceDesk) -> ServiceRuntime:
     )
 
 
+def serving(settings: ServiceDeskSettings) -> ServiceRuntime:
+    """The service with its open-case gauges, read at scrape time, registered once per process
+    (the default registry is global)."""
+    from prometheus_client import REGISTRY
+
+    service = build_service_desk(settings)
+    REGISTRY.register(ServiceDeskCollector(service.database))
+    return runtime_of(service)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """`python -m service_desk [migrate]` (see chassis.runtime.service_main)."""
-    service_main(
-        "service_desk",
-        ServiceDeskSettings(),
-        migrate=migrate_database,
-        build=lambda s: runtime_of(build_service_desk(s)),
-        argv=argv,
-    )
+    service_main("service_desk", ServiceDeskSettings(), migrate=migrate_database, build=serving, argv=argv)

@@ -22,6 +22,7 @@ from chassis.errors import InvalidArgument
 from service_desk.application.context import ServiceDeskContext
 from service_desk.application.email_intake import ingest_email
 from service_desk.domain.inbound_mail import UnreadableMail
+from service_desk.metrics import count_inbound
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +41,13 @@ class IntakeHandler:
             )
         except (UnreadableMail, InvalidArgument) as error:
             log.info("inbound mail refused: %s", error)
+            count_inbound("refused")
             return f"550 5.6.0 {_one_line(str(error))}"
         except Exception:
             log.exception("inbound mail not taken in; the sender will retry")
+            count_inbound("deferred")
             return "451 4.3.0 temporarily unable to take the message, try again later"
+        count_inbound(outcome.value)
         return f"250 2.0.0 {outcome.value} {record.case.id}"
 
 

@@ -15,11 +15,13 @@ from chassis.directory import Directory
 from chassis.events import record_event
 from chassis.mail import MailTemplates, OutgoingMail, queue_mail
 from google.protobuf.message import Message
+from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from service_desk.adapters.contract_repository import ContractRepository
 from service_desk.adapters.repositories import CalendarRepository, CaseRepository, PolicyRepository
 from service_desk.adapters.tables import directory_tables, event_tables, mail_tables
+from service_desk.metrics import count_committed
 
 
 def utc_now() -> dt.datetime:
@@ -54,6 +56,10 @@ class UnitOfWork:
 
     def __init__(self, session: Session, rules: Rules | None = None) -> None:
         self.session = session
+        # what this transaction emitted, counted by the business metrics once it has committed
+        # (nothing on a rollback); the same for use cases and event handlers
+        self.emitted: list[tuple[str, Message]] = []
+        sa_event.listen(session, "after_commit", lambda _session: count_committed(self.emitted), once=True)
         # the business settings (links in mail) and the users/teams read model (notifications)
         self.rules = rules or Rules()
         self.directory = Directory(session, directory_tables)
@@ -71,6 +77,7 @@ class UnitOfWork:
             aggregate_type=aggregate_type,
             aggregate_id=aggregate_id,
         )
+        self.emitted.append((subject, message))
 
     def mail(self, message: OutgoingMail, dedupe_key: str) -> str:
         """Queues `message` in this transaction (sent after the commit by the dispatcher); the
