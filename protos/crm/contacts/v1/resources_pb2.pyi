@@ -300,6 +300,7 @@ class Customer(_message.Message):
     MERGED_INTO_ID_FIELD_NUMBER: _builtins.int
     AUDIT_FIELD_NUMBER: _builtins.int
     ANNIVERSARY_DATE_FIELD_NUMBER: _builtins.int
+    PREFERRED_LANGUAGE_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     kind: Global___CustomerKind.ValueType
     name: _builtins.str
@@ -319,6 +320,8 @@ class Customer(_message.Message):
     """Set when this customer was merged into another one."""
     anniversary_date: _builtins.str
     """Anniversary of the relationship (YYYY-MM-DD), used for greetings."""
+    preferred_language: _builtins.str
+    """Language of mail to the customer: "th" or "en"; empty on input = "th"."""
     @_builtins.property
     def customer_group_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
     @_builtins.property
@@ -347,10 +350,11 @@ class Customer(_message.Message):
         merged_into_id: _builtins.str = ...,
         audit: _audit_pb2.AuditInfo | None = ...,
         anniversary_date: _builtins.str = ...,
+        preferred_language: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit", "sales_conditions", b"sales_conditions"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["addresses", b"addresses", "anniversary_date", b"anniversary_date", "audit", b"audit", "branch_code", b"branch_code", "customer_group_ids", b"customer_group_ids", "email", b"email", "id", b"id", "kind", b"kind", "merged_into_id", b"merged_into_id", "name", b"name", "name_en", b"name_en", "owner_id", b"owner_id", "phone", b"phone", "sales_conditions", b"sales_conditions", "tax_id", b"tax_id", "team_id", b"team_id", "website", b"website"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["addresses", b"addresses", "anniversary_date", b"anniversary_date", "audit", b"audit", "branch_code", b"branch_code", "customer_group_ids", b"customer_group_ids", "email", b"email", "id", b"id", "kind", b"kind", "merged_into_id", b"merged_into_id", "name", b"name", "name_en", b"name_en", "owner_id", b"owner_id", "phone", b"phone", "preferred_language", b"preferred_language", "sales_conditions", b"sales_conditions", "tax_id", b"tax_id", "team_id", b"team_id", "website", b"website"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -372,6 +376,7 @@ class ContactPerson(_message.Message):
     IS_PRIMARY_FIELD_NUMBER: _builtins.int
     MARKETING_CONSENT_FIELD_NUMBER: _builtins.int
     AUDIT_FIELD_NUMBER: _builtins.int
+    PREFERRED_LANGUAGE_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     customer_id: _builtins.str
     first_name: _builtins.str
@@ -385,6 +390,8 @@ class ContactPerson(_message.Message):
     is_primary: _builtins.bool
     marketing_consent: _builtins.bool
     """PDPA: recorded consent to marketing mail."""
+    preferred_language: _builtins.str
+    """Language of mail to this person: "th" or "en"; empty on input = "th"."""
     @_builtins.property
     def audit(self) -> _audit_pb2.AuditInfo: ...
     def __init__(
@@ -402,10 +409,11 @@ class ContactPerson(_message.Message):
         is_primary: _builtins.bool = ...,
         marketing_consent: _builtins.bool = ...,
         audit: _audit_pb2.AuditInfo | None = ...,
+        preferred_language: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit", "birthday", b"birthday", "customer_id", b"customer_id", "email", b"email", "first_name", b"first_name", "id", b"id", "is_primary", b"is_primary", "last_name", b"last_name", "marketing_consent", b"marketing_consent", "nickname", b"nickname", "phone", b"phone", "position", b"position"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit", "birthday", b"birthday", "customer_id", b"customer_id", "email", b"email", "first_name", b"first_name", "id", b"id", "is_primary", b"is_primary", "last_name", b"last_name", "marketing_consent", b"marketing_consent", "nickname", b"nickname", "phone", b"phone", "position", b"position", "preferred_language", b"preferred_language"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
