@@ -319,6 +319,7 @@ class Quotation(_message.Message):
     APPROVAL_REASONS_FIELD_NUMBER: _builtins.int
     DECISION_REASON_FIELD_NUMBER: _builtins.int
     VERSION_FIELD_NUMBER: _builtins.int
+    SOURCE_KEY_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     number: _builtins.str
     """Empty while a draft; "QT2569-00001"."""
@@ -343,6 +344,11 @@ class Quotation(_message.Message):
     decision_reason: _builtins.str
     """The approval center's reason (rejection) or comment."""
     version: _builtins.int
+    source_key: _builtins.str
+    """Where the quotation came from, when another service asked for it: a renewal quotation of a
+    maintenance contract carries its billing key "<contract_id>:<period_start>" (service-desk
+    renews the contract when it is accepted). Revisions keep it; empty otherwise.
+    """
     @_builtins.property
     def customer(self) -> Global___Party: ...
     @_builtins.property
@@ -385,10 +391,11 @@ class Quotation(_message.Message):
         approval_reasons: _abc.Iterable[_builtins.str] | None = ...,
         decision_reason: _builtins.str = ...,
         version: _builtins.int = ...,
+        source_key: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["customer", b"customer", "document_discount", b"document_discount", "totals", b"totals"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["applied_promotion_ids", b"applied_promotion_ids", "approval_reasons", b"approval_reasons", "coupon_codes", b"coupon_codes", "customer", b"customer", "customer_id", b"customer_id", "decision_reason", b"decision_reason", "display_number", b"display_number", "document_discount", b"document_discount", "id", b"id", "issue_date", b"issue_date", "lines", b"lines", "notes", b"notes", "number", b"number", "opportunity_id", b"opportunity_id", "owner_id", b"owner_id", "payment_terms", b"payment_terms", "pricing_version", b"pricing_version", "revision", b"revision", "status", b"status", "superseded", b"superseded", "team_id", b"team_id", "totals", b"totals", "valid_until", b"valid_until", "vat_mode", b"vat_mode", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["applied_promotion_ids", b"applied_promotion_ids", "approval_reasons", b"approval_reasons", "coupon_codes", b"coupon_codes", "customer", b"customer", "customer_id", b"customer_id", "decision_reason", b"decision_reason", "display_number", b"display_number", "document_discount", b"document_discount", "id", b"id", "issue_date", b"issue_date", "lines", b"lines", "notes", b"notes", "number", b"number", "opportunity_id", b"opportunity_id", "owner_id", b"owner_id", "payment_terms", b"payment_terms", "pricing_version", b"pricing_version", "revision", b"revision", "source_key", b"source_key", "status", b"status", "superseded", b"superseded", "team_id", b"team_id", "totals", b"totals", "valid_until", b"valid_until", "vat_mode", b"vat_mode", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
