@@ -207,6 +207,7 @@ def quotation_message(qt: Quotation, pricing: PricingRecord | None = None) -> re
         coupon_codes=list(pricing.coupons),
         approval_reasons=list(qt.approval_reasons),
         decision_reason=qt.decision_reason,
+        source_key=qt.source_key,
         version=qt.version,
     )
 

@@ -60,8 +60,11 @@ quotations = document_table(
     sa.Column("valid_until", sa.Date, nullable=False),
     # What pricing said: version, applied rule ids, promotion ids, coupons (JSON).
     sa.Column("pricing", sa.Text, nullable=False, server_default="{}"),
+    # A renewal quotation's billing key (service-desk's "contract:period_start"); migration 0004.
+    sa.Column("source_key", sa.String(120), nullable=False, server_default=""),
 )
 sa.Index("ix_quotations_expiry", quotations.c.status, quotations.c.valid_until)
+sa.Index("ix_quotations_source_key", quotations.c.source_key)
 sale_orders = document_table(
     "sale_orders",
     sa.Column("quotation_id", sa.String(40), nullable=False, server_default=""),

@@ -93,6 +93,7 @@ def draft_renewal_quotation(uow: UnitOfWork, ctx: SalesContext, billing: Billing
         team_id=billing.team_id or snapshot.team_id,
         notes=f"Renewal of maintenance contract {billing.contract_id} "
         f"({billing.period_start.isoformat()} – {billing.period_end.isoformat()})",
+        source_key=billing.key.strip(),
     )
     uow.quotations.add(quotation, ctx.clock(), **qa.columns(quotation, PricingRecord()))
     record_drafted(uow.session, billing.key.strip(), "quotation", quotation.id, ctx.clock())

@@ -67,6 +67,7 @@ def columns(quotation: Quotation, pricing: PricingRecord | None = None) -> dict[
         "revision": quotation.revision,
         "superseded": quotation.superseded,
         "valid_until": quotation.valid_until,
+        "source_key": quotation.source_key,
     }
     if pricing is not None:
         found["pricing"] = pricing.to_json()

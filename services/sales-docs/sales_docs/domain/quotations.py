@@ -94,6 +94,9 @@ class Quotation:
     pricing_version: str = ""
     approval_reasons: tuple[str, ...] = ()
     decision_reason: str = ""
+    # Where it came from when another service asked for it (a maintenance contract's renewal:
+    # its billing key "contract:period_start"); revisions keep it.
+    source_key: str = ""
     version: int = 1
 
     @property
@@ -124,6 +127,7 @@ def new_quotation(
     payment_terms: str = "",
     notes: str = "",
     pricing_version: str = "",
+    source_key: str = "",
 ) -> Quotation:
     """A draft quotation; lines, validity and discount are checked (InvalidArgument per field)."""
     quotation = Quotation(
@@ -142,6 +146,7 @@ def new_quotation(
         payment_terms=payment_terms,
         notes=notes,
         pricing_version=pricing_version,
+        source_key=source_key,
     )
     _check(quotation)
     return quotation

@@ -221,4 +221,5 @@ def test_a_contract_without_auto_renew_gets_one_renewal_quotation(
     assert (line.product_id, line.quantity, line.unit_price.amount) == ("", "1", "48500.50")
     assert quotation.totals.grand_total.amount == "51895.54"  # 48,500.50 + 7% (3,395.035 → 3,395.04)
     assert quotation.valid_until >= "2026-12-31"  # until the term starts, or the usual validity
+    assert quotation.source_key == due.billing.key  # service-desk renews the contract on acceptance
     assert sales.outbox_subjects().count("crm.sales.quotation.created") == 1

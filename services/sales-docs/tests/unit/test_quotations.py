@@ -120,6 +120,18 @@ def test_a_revision_keeps_the_number_and_makes_the_old_one_read_only(buyer: Part
     assert submitted(new, "ignored: the number stays", POLICY).number == "QT2569-00007"
 
 
+def test_a_renewal_quotation_keeps_its_source_key_through_revisions_and_acceptance(buyer: Party) -> None:
+    lines = (LineItem("MA 2027", D(1), D("48500.50")),)
+    draft = new_quotation(
+        "q-9", buyer, "cus-1", "rep-1", ISSUED, VALID_UNTIL, lines, source_key="ma_1:2027-01-01"
+    )
+    offer = sent(submitted(draft, "QT2569-00009", POLICY), ISSUED)
+    _, new = revised(offer, "q-10", ISSUED, VALID_UNTIL)
+    assert new.source_key == "ma_1:2027-01-01"
+    assert accepted(sent(submitted(new, "", POLICY), ISSUED), ISSUED).source_key == "ma_1:2027-01-01"
+    assert _quotation(buyer).source_key == ""
+
+
 def test_expiry_after_the_validity_date(buyer: Party) -> None:
     offer = sent(submitted(_quotation(buyer), "QT2569-00008", POLICY), ISSUED)
     assert not is_due_to_expire(offer, VALID_UNTIL)
