@@ -196,3 +196,18 @@ def test_qualify_takes_customer_overrides_with_a_kind(client, admin_headers, fak
     assert sent.lead_id == lead["id"]
     assert sent.customer.kind == resources.CUSTOMER_KIND_JURISTIC
     assert sent.expected_amount.amount == "150000.00"
+
+
+def test_customers_preferred_language_goes_through_and_only_th_or_en(client, admin_headers, fake_contacts):
+    body = {"kind": "juristic", "name": "Acme Trading", "preferred_language": "en"}
+    response = client.post("/api/v1/customers", headers=admin_headers, json=body)
+    assert response.status_code == 201
+    assert fake_contacts.servicer.requests[-1].customer.preferred_language == "en"
+    assert response.json["preferred_language"] == "en"
+    sent = len(fake_contacts.servicer.requests)
+    response = client.post(
+        "/api/v1/customers", headers=admin_headers, json={**body, "preferred_language": "de"}
+    )
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == "preferred_language"
+    assert len(fake_contacts.servicer.requests) == sent

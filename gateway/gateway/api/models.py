@@ -17,6 +17,8 @@ LeadStatusName = Literal["new", "contacted", "qualified", "disqualified"]
 CustomerKindName = Literal["juristic", "individual"]
 AddressKindName = Literal["billing", "shipping"]
 PaymentMethodName = Literal["cash", "transfer", "cheque", "card"]
+# The language of mail to a customer or contact person (the templates exist in these two).
+LanguageName = Literal["th", "en"]
 
 DECIMAL_PATTERN = r"^-?\d+(\.\d+)?$"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
@@ -98,6 +100,7 @@ class CustomerFields(_Body):
     owner_id: str | None = Field(default=None, max_length=64)
     team_id: str | None = Field(default=None, max_length=64)
     anniversary_date: str | None = Field(default=None, pattern=DATE_PATTERN)
+    preferred_language: LanguageName | None = Field(default=None, description="Mail language; th by default.")
 
 
 class CustomerCreate(CustomerFields):
@@ -139,6 +142,7 @@ class ContactPersonFields(_Body):
     birthday: str | None = Field(default=None, pattern=DATE_PATTERN)
     is_primary: bool | None = None
     marketing_consent: bool | None = None
+    preferred_language: LanguageName | None = Field(default=None, description="Mail language; th by default.")
 
 
 class ContactPersonCreate(ContactPersonFields):

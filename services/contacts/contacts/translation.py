@@ -108,6 +108,7 @@ def customer_form(msg: res.Customer) -> CustomerForm:
             payment_method=enum_text(res.PaymentMethod, s.payment_method, "PAYMENT_METHOD_"),
         ),
         anniversary_date=msg.anniversary_date,
+        preferred_language=msg.preferred_language,
         owner_id=msg.owner_id,
         team_id=msg.team_id,
     )
@@ -125,6 +126,7 @@ def contact_person_form(msg: res.ContactPerson) -> ContactPersonForm:
         birthday=msg.birthday,
         is_primary=msg.is_primary,
         marketing_consent=msg.marketing_consent,
+        preferred_language=msg.preferred_language,
     )
 
 
@@ -219,6 +221,7 @@ def customer_message(customer: Customer) -> res.Customer:
         merged_into_id=customer.merged_into_id,
         audit=audit_info(customer.audit),
         anniversary_date=p.anniversary_date.isoformat() if p.anniversary_date else "",
+        preferred_language=p.preferred_language,
     )
 
 
@@ -237,6 +240,7 @@ def contact_person_message(contact: ContactPerson) -> res.ContactPerson:
         is_primary=p.is_primary,
         marketing_consent=p.marketing_consent,
         audit=audit_info(contact.audit),
+        preferred_language=p.preferred_language,
     )
 
 

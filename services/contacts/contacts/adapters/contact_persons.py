@@ -26,6 +26,7 @@ def _values(contact: ContactPerson) -> dict[str, Any]:
         "birthday": p.birthday,
         "is_primary": p.is_primary,
         "marketing_consent": p.marketing_consent,
+        "preferred_language": p.preferred_language,
         **audit_values(contact.audit),
     }
 
@@ -44,6 +45,7 @@ def _contact(row: Row) -> ContactPerson:
             birthday=row["birthday"],
             is_primary=bool(row["is_primary"]),
             marketing_consent=bool(row["marketing_consent"]),
+            preferred_language=row["preferred_language"],
         ),
         audit=audit_from_row(row),
     )

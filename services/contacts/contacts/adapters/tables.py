@@ -76,6 +76,8 @@ customers = Table(
     Column("phone", String(20), nullable=False, default=""),
     Column("website", String(255), nullable=False, default=""),
     Column("anniversary_date", Date, nullable=True),
+    # "th" or "en" (migration 0002).
+    Column("preferred_language", String(5), nullable=False, default="th", server_default="th"),
     Column("credit_term_days", Integer, nullable=False, default=0),
     Column("credit_limit", DecimalText, nullable=True),
     Column("credit_limit_currency", String(3), nullable=True),
@@ -149,6 +151,8 @@ contact_persons = Table(
     Column("birthday", Date, nullable=True),
     Column("is_primary", Boolean, nullable=False, default=False),
     Column("marketing_consent", Boolean, nullable=False, default=False),
+    # "th" or "en" (migration 0002).
+    Column("preferred_language", String(5), nullable=False, default="th", server_default="th"),
     *_audit_columns(),
     Index("ix_contact_persons_customer_id", "customer_id", "created_at"),
 )

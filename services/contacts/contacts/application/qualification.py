@@ -73,6 +73,7 @@ def customer_form_from_lead(lead: Lead, given: CustomerForm) -> CustomerForm:
         addresses=given.addresses,
         sales_conditions=given.sales_conditions,
         anniversary_date=given.anniversary_date,
+        preferred_language=given.preferred_language,
     )
 
 
@@ -92,6 +93,7 @@ def contact_form_from_lead(lead: Lead, given: ContactPersonForm) -> ContactPerso
         nickname=given.nickname,
         birthday=given.birthday,
         marketing_consent=given.marketing_consent,
+        preferred_language=given.preferred_language,
     )
 
 

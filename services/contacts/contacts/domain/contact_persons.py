@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from contacts.domain.contact_points import normalise_email, normalise_phone
+from contacts.domain.languages import DEFAULT_LANGUAGE, parse_language
 from contacts.domain.model import ContactPerson, ContactPersonForm, ContactProfile
 from contacts.domain.validation import Fields, parse_iso_date
 
@@ -20,6 +21,7 @@ UPDATABLE_FIELDS = frozenset(
         "birthday",
         "is_primary",
         "marketing_consent",
+        "preferred_language",
     }
 )
 EARLIEST_BIRTH_YEAR = 1900
@@ -51,6 +53,9 @@ def parse_contact_profile(form: ContactPersonForm, fields: Fields, today: dt.dat
         ),
         is_primary=form.is_primary,
         marketing_consent=form.marketing_consent,
+        preferred_language=fields.clean(
+            "preferred_language", form.preferred_language, parse_language, DEFAULT_LANGUAGE
+        ),
     )
 
 
@@ -67,6 +72,7 @@ def contact_to_form(contact: ContactPerson) -> ContactPersonForm:
         birthday=p.birthday.isoformat() if p.birthday else "",
         is_primary=p.is_primary,
         marketing_consent=p.marketing_consent,
+        preferred_language=p.preferred_language,
     )
 
 

@@ -8,7 +8,8 @@ Columns (header names, any order; unknown columns are reported on row 0 and igno
 - customers: kind, name, name_en, tax_id, branch_code, email, phone, website, house_no,
   sub_district, district, province, postcode, country_code, address_kind (default billing),
   credit_term_days, credit_limit, credit_limit_currency, price_list_id,
-  default_discount_percent, payment_method, anniversary_date, customer_group_ids
+  default_discount_percent, payment_method, anniversary_date, preferred_language (th/en,
+  default th), customer_group_ids
   (separated by ";"), owner_id, team_id.
 """
 
@@ -26,6 +27,7 @@ from typing import Any
 
 from chassis.errors import FieldViolation
 
+from contacts.domain.languages import DEFAULT_LANGUAGE
 from contacts.domain.model import AddressForm, CustomerForm, LeadForm, MoneyForm, SalesConditionsForm
 
 
@@ -73,6 +75,7 @@ CUSTOMER_COLUMNS = (
     "default_discount_percent",
     "payment_method",
     "anniversary_date",
+    "preferred_language",
     "customer_group_ids",
     "owner_id",
     "team_id",
@@ -202,6 +205,7 @@ def customer_form(row: CsvRow) -> CustomerForm:
             payment_method=row.get("payment_method"),
         ),
         anniversary_date=row.get("anniversary_date"),
+        preferred_language=row.get("preferred_language"),
         owner_id=row.get("owner_id"),
         team_id=row.get("team_id"),
     )
@@ -239,8 +243,12 @@ def fingerprint(kind: ImportKind, normalised: Any, owner_id: str, team_id: str) 
     """sha256 of a row's normalised values, so "081-234-5678" and "0812345678" count as the
     same row on a re-run. The owner columns count as written, not as assigned, so a re-run by
     another user still recognises the row."""
+    plain = _plain(normalised)
+    if isinstance(plain, dict) and plain.get("preferred_language") == DEFAULT_LANGUAGE:
+        # Rows imported before the column existed keep their fingerprint.
+        del plain["preferred_language"]
     payload = json.dumps(
-        [kind.value, _plain(normalised), owner_id.strip(), team_id.strip()],
+        [kind.value, plain, owner_id.strip(), team_id.strip()],
         ensure_ascii=False,
         sort_keys=True,
         separators=(",", ":"),

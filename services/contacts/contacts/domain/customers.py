@@ -18,6 +18,7 @@ from contacts.domain.identifiers import (
     normalise_postcode,
     normalise_tax_id,
 )
+from contacts.domain.languages import DEFAULT_LANGUAGE, parse_language
 from contacts.domain.model import (
     Address,
     AddressForm,
@@ -49,6 +50,7 @@ UPDATABLE_FIELDS = frozenset(
         "addresses",
         "sales_conditions",
         "anniversary_date",
+        "preferred_language",
         "sales_conditions.credit_term_days",
         "sales_conditions.credit_limit",
         "sales_conditions.price_list_id",
@@ -107,6 +109,9 @@ def parse_customer_profile(form: CustomerForm, fields: Fields) -> CustomerProfil
             fields.clean("anniversary_date", form.anniversary_date, parse_iso_date, None)
             if form.anniversary_date.strip()
             else None
+        ),
+        preferred_language=fields.clean(
+            "preferred_language", form.preferred_language, parse_language, DEFAULT_LANGUAGE
         ),
     )
     return profile
@@ -254,6 +259,7 @@ def customer_to_form(customer: Customer) -> CustomerForm:
             payment_method=s.payment_method.value if s.payment_method else "",
         ),
         anniversary_date=p.anniversary_date.isoformat() if p.anniversary_date else "",
+        preferred_language=p.preferred_language,
         owner_id=customer.owner_id,
         team_id=customer.team_id,
     )

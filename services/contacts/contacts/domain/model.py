@@ -159,6 +159,8 @@ class CustomerProfile:
     addresses: tuple[Address, ...] = ()
     sales_conditions: SalesConditions = field(default_factory=SalesConditions)
     anniversary_date: dt.date | None = None
+    # "th" or "en": the language of mail to the customer.
+    preferred_language: str = "th"
 
 
 @dataclass(frozen=True)
@@ -221,6 +223,7 @@ class CustomerForm:
     anniversary_date: str = ""
     owner_id: str = ""
     team_id: str = ""
+    preferred_language: str = ""
 
 
 # --- contact persons and groups --------------------------------------------------------------
@@ -237,6 +240,8 @@ class ContactProfile:
     birthday: dt.date | None = None
     is_primary: bool = False
     marketing_consent: bool = False
+    # "th" or "en": the language of mail to this person.
+    preferred_language: str = "th"
 
     @property
     def full_name(self) -> str:
@@ -263,6 +268,7 @@ class ContactPersonForm:
     birthday: str = ""
     is_primary: bool = False
     marketing_consent: bool = False
+    preferred_language: str = ""
 
 
 @dataclass(frozen=True)
