@@ -134,8 +134,10 @@ Global___CaseSlaEvent: _TypeAlias = CaseSlaEvent  # noqa: Y015
 
 @_typing.final
 class ContractEvent(_message.Message):
-    """On crm.servicedesk.contract.<event>: created, submitted, activated, rejected, renewal_notice_sent,
-    expired, cancelled.
+    """On crm.servicedesk.contract.<event>: created, submitted, activated, rejected, withdrawn (the
+    approval request was withdrawn: a draft again), renewal_notice_sent, renewed (the old contract,
+    `renewed_by` set; its successor publishes activated), expired (once: ended without a successor),
+    cancelled.
     """
 
     DESCRIPTOR: _descriptor.Descriptor

@@ -152,13 +152,15 @@ class ContractRepository:
         ]
 
     def renewal_candidates(self, today: dt.date, size: int) -> list[str]:
-        """Approved, uncancelled, unrenewed contracts the renewal pass has not looked at today,
-        those looked at longest ago first (a batch per pass)."""
+        """Approved, uncancelled, unrenewed contracts the renewal pass has not looked at today
+        and whose expiry it has not announced, those looked at longest ago first (a batch per
+        pass)."""
         query = (
             sa.select(contracts.c.id)
             .where(
                 contracts.c.approved_on.is_not(None),
                 contracts.c.renewed_by == "",
+                contracts.c.expiry_announced_at.is_(None),
                 sa.or_(contracts.c.cancelled_on.is_(None), contracts.c.cancelled_on > today),
                 sa.or_(contracts.c.renewal_checked_on.is_(None), contracts.c.renewal_checked_on < today),
             )
@@ -174,6 +176,16 @@ class ContractRepository:
         self.session.execute(
             sa.update(contracts).where(contracts.c.id == id).values(renewal_checked_on=today)
         )
+
+    def claim_expiry(self, id: str, now: dt.datetime) -> bool:
+        """Marks the contract's expiry announced unless it was; True when this transaction did
+        (a conditional update: a second scheduler or a restart finds it set)."""
+        done = self.session.execute(
+            sa.update(contracts)
+            .where(contracts.c.id == id, contracts.c.expiry_announced_at.is_(None))
+            .values(expiry_announced_at=now)
+        )
+        return bool(done.rowcount == 1)  # type: ignore[attr-defined]
 
     def _claim(self, table: sa.Table, values: dict[str, Any], keys: list[str]) -> bool:
         dialect = self.session.get_bind().dialect.name

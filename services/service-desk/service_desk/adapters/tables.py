@@ -247,6 +247,12 @@ contract_notices = Table(
     PrimaryKeyConstraint("contract_id", "days_before"),
 )
 
+# -- contract renewal follow-ups (migration 0006) -------------------------------------------------
+# When the renewal pass announced the contract's expiry (crm.servicedesk.contract.expired), set
+# once by a conditional update; such a contract leaves the renewal pass's candidates.
+contracts.append_column(Column("expiry_announced_at", DateTime(timezone=True), nullable=True))
+# -- end of contract renewal follow-ups -----------------------------------------------------------
+
 # -- satisfaction survey and auto-close (migration 0004) ------------------------------------------
 # One row per resolve: only the SHA-256 of the link's token is kept (the link is the secret),
 # with the resolve it belongs to, its expiry and the customer's answer (`answered_at` set once,

@@ -1,7 +1,12 @@
 """The approval center decides submitted contracts: `crm.approvals.request.approved` activates
 the contract (approved_on = the decision's date in the company's zone), `…rejected` sends it back
 to draft with the reason (the domain has no "rejected" status: a rejected contract is a draft
-again that its owner may change and submit anew; the reason stays on it).
+again that its owner may change and submit anew; the reason stays on it). A request withdrawn
+in the approval center (`…withdrawn`: the requester or an admin took it back; approvals has no
+expiry) sends the contract back to draft the same way but publishes
+`crm.servicedesk.contract.withdrawn`, not `…rejected`: nobody decided against it, and reports
+counting rejections must not count it. The withdrawal approvals makes for a cancelled contract
+is dropped (the contract is cancelled, not waiting).
 
 A decision applies only to the revision that was submitted and still waits: a duplicate (the
 contract is decided already), a stale one (an earlier submission's, or after a cancellation) or
@@ -30,6 +35,8 @@ log = logging.getLogger(__name__)
 SUBJECT_TYPE = "service_contract"
 APPROVED = "crm.approvals.request.approved"
 REJECTED = "crm.approvals.request.rejected"
+# The requester (or an admin) withdrew the request; approvals has no expiry of its own.
+WITHDRAWN = "crm.approvals.request.withdrawn"
 
 
 def _waiting(record: ContractRecord | None, msg: approvals.ApprovalRequestEvent) -> bool:
@@ -51,8 +58,9 @@ def decision_day(ctx: ServiceDeskContext, msg: approvals.ApprovalRequestEvent) -
 
 
 def apply_decision(ctx: ServiceDeskContext, uow: UnitOfWork, msg: approvals.ApprovalRequestEvent) -> bool:
-    """Applies an approved or rejected decision to its contract; False when it was dropped."""
-    if msg.subject_type != SUBJECT_TYPE or msg.decision not in ("approved", "rejected"):
+    """Applies an approved, rejected or withdrawn request to its contract; False when it was
+    dropped."""
+    if msg.subject_type != SUBJECT_TYPE or msg.decision not in ("approved", "rejected", "withdrawn"):
         return False
     record = uow.contracts.get(msg.subject_id, for_update=True)
     if not _waiting(record, msg):
@@ -79,7 +87,8 @@ def apply_decision(ctx: ServiceDeskContext, uow: UnitOfWork, msg: approvals.Appr
             decision_reason=msg.reason,
         )
         uow.contracts.save(changed, c.version)
-        uow.emit(events.CONTRACT_REJECTED, contract_event(ctx, changed, actor, msg.reason), "contract", c.id)
+        subject = events.CONTRACT_REJECTED if msg.decision == "rejected" else events.CONTRACT_WITHDRAWN
+        uow.emit(subject, contract_event(ctx, changed, actor, msg.reason), "contract", c.id)
     return True
 
 
@@ -92,4 +101,5 @@ def decision_handlers(ctx: ServiceDeskContext) -> list[Handler]:
     return [
         Handler(APPROVED, approvals.ApprovalRequestEvent, on_decision),
         Handler(REJECTED, approvals.ApprovalRequestEvent, on_decision),
+        Handler(WITHDRAWN, approvals.ApprovalRequestEvent, on_decision),
     ]

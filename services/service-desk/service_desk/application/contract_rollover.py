@@ -19,7 +19,7 @@ from service_desk import events
 from service_desk.adapters.contract_repository import ContractRecord
 from service_desk.application.context import ServiceDeskContext, UnitOfWork
 from service_desk.application.contracts import contract_event
-from service_desk.domain.contracts import renewal_successor
+from service_desk.domain.contracts import MaintenanceContract, renewal_successor
 
 ACTOR = "system"
 
@@ -30,17 +30,29 @@ def roll_over(
     """Renews `record` (read under its row lock in `uow`) when it is due; returns the successor,
     or None when nothing was due. Publishes `contract.renewed` (the old contract, now renewed)
     and `contract.activated` (the successor) in the same transaction."""
-    old = record.contract
-    successor = renewal_successor(old, today, ctx.ids("ma"))
+    successor = renewal_successor(record.contract, today, ctx.ids("ma"))
     if successor is None:
         return None
-    now = ctx.clock()
-    created = ContractRecord(successor, record.owner_id, record.team_id, now)
+    return continue_with(ctx, uow, record, successor, ACTOR, f"auto-renewal of {record.contract.id}")
+
+
+def continue_with(
+    ctx: ServiceDeskContext,
+    uow: UnitOfWork,
+    record: ContractRecord,
+    successor: MaintenanceContract,
+    actor: str,
+    reason: str,
+) -> ContractRecord:
+    """Stores `successor` (owner and team of the old contract), sets the old contract's
+    `renewed_by` (version checked: a racing writer is refused) and publishes `contract.renewed`
+    (old) and `contract.activated` (successor; `reason` says why). Both renewal paths end here."""
+    old = record.contract
+    created = ContractRecord(successor, record.owner_id, record.team_id, ctx.clock())
     uow.contracts.add(created)
     renewed = replace(record, contract=replace(old, renewed_by=successor.id, version=old.version + 1))
     uow.contracts.save(renewed, old.version)
-    reason = f"renewed by {successor.id}"
-    uow.emit(events.CONTRACT_RENEWED, contract_event(ctx, renewed, ACTOR, reason), "contract", old.id)
-    reason = f"auto-renewal of {old.id}"
-    uow.emit(events.CONTRACT_ACTIVATED, contract_event(ctx, created, ACTOR, reason), "contract", successor.id)
+    renewed_reason = f"renewed by {successor.id}"
+    uow.emit(events.CONTRACT_RENEWED, contract_event(ctx, renewed, actor, renewed_reason), "contract", old.id)
+    uow.emit(events.CONTRACT_ACTIVATED, contract_event(ctx, created, actor, reason), "contract", successor.id)
     return created

@@ -7,7 +7,8 @@ row lock before anything is mailed or published, so two replicas, a rerun or a r
 notice once and publish `crm.servicedesk.contract.renewal_due` once per period: the loser's
 insert does nothing and it publishes nothing. Mail goes through the outbox in the same
 transaction (sent after the commit). An auto-renewing contract past its end is then rolled over
-to its successor in the same transaction (application/contract_rollover.py)."""
+to its successor in the same transaction (application/contract_rollover.py); one without
+auto-renew and without a successor is announced expired once (application/contract_expiry.py)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from service_desk import translation as tr
 from service_desk.adapters.contract_repository import ContractRecord
 from service_desk.adapters.customers import customer_email, customer_name
 from service_desk.application.context import ServiceDeskContext, UnitOfWork
+from service_desk.application.contract_expiry import announce_expiry
 from service_desk.application.contract_rollover import roll_over
 from service_desk.application.contracts import contract_event
 from service_desk.domain.contract_billing import (
@@ -63,8 +65,9 @@ def run_renewal_pass(ctx: ServiceDeskContext, batch_size: int = 200) -> int:
 
 
 def renew_contract(ctx: ServiceDeskContext, contract_id: str, today: dt.date) -> int:
-    """The notices and billing requests due for one contract, and its auto-renew roll-over, in
-    one transaction; how many it made (a roll-over counts one)."""
+    """The notices and billing requests due for one contract, and its auto-renew roll-over or
+    its expiry announcement, in one transaction; how many it made (a roll-over or an expiry
+    counts one)."""
     now = ctx.clock()
     with ctx.transaction() as uow:
         record = uow.contracts.get(contract_id, for_update=True)
@@ -102,7 +105,8 @@ def renew_contract(ctx: ServiceDeskContext, contract_id: str, today: dt.date) ->
             record = changed
         # after the catch-up drafts: a contract past its end drafts its next term, then rolls over
         successor = roll_over(ctx, uow, record, today)
-    return len(notices) + len(drafts) + (successor is not None)
+        expired = successor is None and announce_expiry(ctx, uow, record, today)
+    return len(notices) + len(drafts) + (successor is not None) + expired
 
 
 def renewal_due(

@@ -6,8 +6,11 @@ whose term has not begun counts as active too); expiring from the first renewal 
 before the end by default) unless a renewal is already settled; expired after the end, or
 renewed when a successor contract exists; cancelled from the day a cancellation takes effect.
 
-An auto-renewing contract rolls over the day after its end (renewal_successor): the successor
-runs as long as the old term, from the day after it, with the same terms, approved from its start.
+A successor runs as long as the old term, from the day after it, with the same terms
+(next_term). An auto-renewing contract rolls over the day after its end (renewal_successor),
+approved from its start; one without auto-renew is renewed by an accepted renewal quotation
+(quoted_renewal: the fee per period from the quotation, approved on the acceptance day), or
+expires at its end (ended_unrenewed).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
-from chassis.errors import ViolationCollector
+from chassis.errors import InvalidArgument, ViolationCollector
 from chassis.money import round_satang
 
 DEFAULT_RENEWAL_NOTICE_DAYS = (60, 30, 7)
@@ -192,25 +195,22 @@ def term_months(contract: MaintenanceContract) -> int:
     return months
 
 
-def renewal_successor(
-    contract: MaintenanceContract, today: dt.date, new_id: str
-) -> MaintenanceContract | None:
-    """The auto-renewal of `contract` on `today`, or None when it does not roll over (not
-    approved, not auto-renew, cancelled, renewed already, or its end date not yet passed).
+def renewable(contract: MaintenanceContract) -> bool:
+    """Whether a successor may still follow `contract`: approved, not cancelled, not renewed."""
+    return contract.approved_on is not None and contract.cancelled_on is None and not contract.renewed_by
 
-    The successor starts the day after the end and runs as long (in months; a term shorter than
-    a month: as many days), keeping customer, covered items, fee, billing period, notice days,
-    SLA policy and preventive visits; it is approved from its start (an auto-renewing contract's
-    renewal needs no second approval)."""
-    if (
-        not contract.auto_renew
-        or contract.approved_on is None
-        or contract.cancelled_on is not None
-        or contract.renewed_by
-        or today <= contract.end_date
-    ):
-        return None
-    start = contract.end_date + dt.timedelta(days=1)
+
+def next_term(
+    contract: MaintenanceContract,
+    new_id: str,
+    start: dt.date,
+    approved_on: dt.date,
+    fee: Decimal | None = None,
+) -> MaintenanceContract:
+    """The successor of `contract` from `start`, as long as the old term (in whole months; a
+    term shorter than a month: as many days), keeping customer, covered items, billing period,
+    notice days, SLA policy, preventive visits and auto-renew; the fee is kept unless given.
+    Shared by both ways a contract is renewed (auto-renew roll-over, accepted renewal quotation)."""
     months = term_months(contract)
     if months:
         end = add_months(start, months) - dt.timedelta(days=1)
@@ -221,8 +221,57 @@ def renewal_successor(
         id=new_id,
         start_date=start,
         end_date=end,
-        approved_on=start,
+        fee=contract.fee if fee is None else fee,
+        approved_on=approved_on,
         cancelled_on=None,
         renewed_by="",
         version=1,
     )
+
+
+def renewal_successor(
+    contract: MaintenanceContract, today: dt.date, new_id: str
+) -> MaintenanceContract | None:
+    """The auto-renewal of `contract` on `today`, or None when it does not roll over (not
+    approved, not auto-renew, cancelled, renewed already, or its end date not yet passed).
+
+    The successor starts the day after the end (next_term), approved from its start (an
+    auto-renewing contract's renewal needs no second approval)."""
+    if not contract.auto_renew or not renewable(contract) or today <= contract.end_date:
+        return None
+    start = contract.end_date + dt.timedelta(days=1)
+    return next_term(contract, new_id, start, approved_on=start)
+
+
+def quoted_fee(pre_vat_total: Decimal, periods: int) -> Decimal:
+    """The fee per billing period from a renewal quotation's total before VAT: the total over
+    the term's periods, half-up to the satang (fee × periods may differ from the total by less
+    than half a satang a period; the quotation, not the fee, is what the customer was billed)."""
+    if pre_vat_total < 0:
+        raise InvalidArgument("pre_vat_total", "must not be negative")
+    return round_satang(pre_vat_total / max(periods, 1))
+
+
+def quoted_renewal(
+    contract: MaintenanceContract,
+    period_start: dt.date,
+    pre_vat_total: Decimal,
+    accepted_on: dt.date,
+    new_id: str,
+) -> MaintenanceContract | None:
+    """The successor agreed by an accepted renewal quotation for the term from `period_start`,
+    or None when it no longer applies (not renewable, or the quotation was for another term).
+
+    Same terms as the roll-over (next_term) with the fee per period from the quotation's total
+    before VAT (quoted_fee), approved on the acceptance day: the quotation had its own approval."""
+    if not renewable(contract) or period_start != contract.end_date + dt.timedelta(days=1):
+        return None
+    term = next_term(contract, new_id, period_start, approved_on=accepted_on)
+    return replace(term, fee=quoted_fee(pre_vat_total, len(billing_periods(term))))
+
+
+def ended_unrenewed(contract: MaintenanceContract, today: dt.date) -> bool:
+    """Whether `contract` has expired for good on `today`: approved, not auto-renew (those roll
+    over), never cancelled, no successor, and its end date passed. A renewal quotation accepted
+    later still renews it (quoted_renewal)."""
+    return not contract.auto_renew and renewable(contract) and today > contract.end_date
