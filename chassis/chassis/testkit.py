@@ -1,6 +1,7 @@
 """Helpers every service's tests use against the real parts: poll until an asynchronous effect
 shows, publish an event as another service's relay would, read the stream, inspect a durable
-consumer, and take apart a gRPC failure into its code and field violations.
+consumer, take apart a gRPC failure into its code and field violations, and compare the migrated
+schema with the code's tables.
 
 They live in the chassis so each service's `testing` module only adds what is its own (how to
 start it, its callers, its builders)."""
@@ -18,6 +19,8 @@ import grpc
 import nats
 import nats.js.errors
 from google.protobuf.message import Message
+from sqlalchemy import MetaData
+from sqlalchemy.engine import Engine
 
 from chassis.events import ensure_streams
 
@@ -148,3 +151,14 @@ def service_test_settings(
     }
     values.update(overrides)
     return values
+
+
+def schema_differences(engine: Engine, metadata: MetaData) -> list[Any]:
+    """What Alembic's autogenerate sees between the migrated database behind `engine` and the
+    tables the code declares (types, nullability, indexes, constraints); [] when the migrations
+    build exactly the code's schema. A service's test asserts it is empty on every database."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return list(compare_metadata(MigrationContext.configure(connection), metadata))

@@ -10,23 +10,25 @@ Consumed (durable "activities"):
 - crm.servicedesk.contract.activated/cancelled: preventive visits created once per contract
   and date, cancelled from the cancellation day; the contract's end for date mail
   (application/contract_visits.py);
-- crm.identity.user.created/updated/deactivated: users' names, e-mails and languages.
-Each handler drops a stale update by the version the event carries.
+- crm.identity.user.created/updated/deactivated, team.created/updated: users and teams, kept
+  by the chassis.directory handlers (a deactivation stores the user inactive).
+Each handler drops a stale update by the version the event carries (the directory rewrites an
+equal one).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from chassis.directory import directory_handlers
 from chassis.events import Envelope, EventTables, Handler, record_event
 from crm.activities.v1 import events_pb2 as ev
 from crm.contacts.v1 import events_pb2 as contacts
-from crm.identity.v1 import identity_pb2 as identity
 from google.protobuf.message import Message
 from sqlalchemy.orm import Session
 
 from activities import translation as tr
-from activities.adapters.directory import User
+from activities.adapters import tables as t
 from activities.application.consent import apply_contacts_consent
 from activities.application.context import ActivitiesContext, EventRecorder, utc_now
 from activities.application.contract_visits import contract_handlers
@@ -161,19 +163,5 @@ def contact_handlers(ctx: ActivitiesContext) -> list[Handler]:
     ]
 
 
-def identity_handlers(ctx: ActivitiesContext) -> list[Handler]:
-    def on_user(session: Session, envelope: Envelope[Any]) -> None:
-        u = envelope.message.user
-        ctx.within(session).directory.upsert_user(
-            User(u.id, u.display_name, u.email, u.language or "th", "", u.active, u.version)
-        )
-
-    return [
-        Handler("crm.identity.user.created", identity.UserCreated, on_user),
-        Handler("crm.identity.user.updated", identity.UserUpdated, on_user),
-        Handler("crm.identity.user.deactivated", identity.UserDeactivated, on_user),
-    ]
-
-
 def handlers(ctx: ActivitiesContext) -> list[Handler]:
-    return [*contact_handlers(ctx), *identity_handlers(ctx), *contract_handlers(ctx)]
+    return [*contact_handlers(ctx), *directory_handlers(t.directory_tables), *contract_handlers(ctx)]

@@ -123,6 +123,8 @@ def add_user(
     from activities.adapters.directory import User
 
     with service.context.transaction() as uow:
-        uow.directory.upsert_user(User(user_id, user_id, email, language, "", True, 1))
+        uow.directory.upsert_user(
+            User(user_id, email=email, display_name=user_id, language=language, version=1)
+        )
         if zone:
             uow.directory.set_time_zone(user_id, zone)

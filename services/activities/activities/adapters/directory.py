@@ -1,13 +1,15 @@
-"""What the activities service keeps about others' records: users (from identity events,
-plus each user's time zone), names of leads, customers and contacts (from contacts events),
-customers' geocoded locations and teams' check-in policies (set through this service)."""
+"""What the activities service keeps about others' records: users and teams (the chassis
+identity read model, chassis.directory, kept by its consumer handlers), each user's time zone
+(set through this service, in `user_settings`), names of leads, customers and contacts (from
+contacts events), customers' geocoded locations and teams' check-in policies (set here)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
+from chassis.directory import Directory as IdentityDirectory
+from chassis.directory import DirectoryUser, user_of_row
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
@@ -15,16 +17,8 @@ from activities.adapters import tables as t
 from activities.adapters.activities import aware
 from activities.domain.checkin import CheckinMode, CheckinPolicy, GeoPoint
 
-
-@dataclass(frozen=True)
-class User:
-    id: str
-    display_name: str = ""
-    email: str = ""
-    language: str = "th"
-    time_zone: str = ""
-    active: bool = True
-    version: int = 0
+User = DirectoryUser
+"""A user as the identity events last described them (name, e-mail, language, active)."""
 
 
 @dataclass(frozen=True)
@@ -38,60 +32,39 @@ class CustomerLocation:
 class Directory:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.identity = IdentityDirectory(session, t.directory_tables)
 
-    # -- users ---------------------------------------------------------------------------------
+    # -- users (the chassis directory) and their zones -----------------------------------------
 
     def user(self, user_id: str) -> User | None:
-        row = self.session.execute(select(t.users).where(t.users.c.id == user_id)).first()
-        if row is None:
-            return None
-        return User(
-            row.id, row.display_name, row.email, row.language, row.time_zone or "", row.active, row.version
-        )
+        return self.identity.user(user_id)
 
     def users(self, user_ids: list[str]) -> dict[str, User]:
         if not user_ids:
             return {}
         rows = self.session.execute(select(t.users).where(t.users.c.id.in_(user_ids)))
-        return {
-            r.id: User(r.id, r.display_name, r.email, r.language, r.time_zone or "", r.active, r.version)
-            for r in rows
-        }
+        return {u.id: u for u in (user_of_row(r) for r in rows)}
 
     def upsert_user(self, user: User) -> bool:
-        """Applies an identity event; False when it is older than what is stored (dropped).
-        The time zone is this service's own setting and survives identity updates."""
-        current = self.user(user.id)
-        values: dict[str, Any] = {
-            "display_name": user.display_name,
-            "email": user.email,
-            "language": user.language or "th",
-            "active": user.active,
-            "version": user.version,
-        }
-        if current is None:
-            self.session.execute(insert(t.users).values(id=user.id, time_zone=None, **values))
-            return True
-        if user.version and user.version <= current.version:
-            return False
-        self.session.execute(update(t.users).where(t.users.c.id == user.id).values(**values))
-        return True
+        """Stores the user unless a newer version is stored already; True when written (the
+        identity handlers write through chassis.directory; tests seed users here)."""
+        return self.identity.upsert_user(user)
+
+    def time_zone(self, user_id: str) -> str:
+        """The zone the user set through this service; "" when none."""
+        row = self.session.execute(
+            select(t.user_settings.c.time_zone).where(t.user_settings.c.user_id == user_id)
+        ).first()
+        return "" if row is None else str(row.time_zone)
 
     def set_time_zone(self, user_id: str, zone: str) -> None:
-        if self.user(user_id) is None:
-            self.session.execute(
-                insert(t.users).values(
-                    id=user_id,
-                    display_name="",
-                    email="",
-                    language="th",
-                    time_zone=zone,
-                    active=True,
-                    version=0,
-                )
-            )
+        """Also for users the identity events have not described yet."""
+        s = t.user_settings
+        exists = self.session.execute(select(s.c.user_id).where(s.c.user_id == user_id)).first()
+        if exists is None:
+            self.session.execute(insert(s).values(user_id=user_id, time_zone=zone))
         else:
-            self.session.execute(update(t.users).where(t.users.c.id == user_id).values(time_zone=zone))
+            self.session.execute(update(s).where(s.c.user_id == user_id).values(time_zone=zone))
 
     # -- parties (names of linked records) -----------------------------------------------------
 

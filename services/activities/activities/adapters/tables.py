@@ -1,5 +1,6 @@
-"""The activities database schema (SQLAlchemy Core). The migration in `activities/migrations`
-creates the same tables; `metadata` also carries the chassis outbox/inbox and mail outbox.
+"""The activities database schema (SQLAlchemy Core). The migrations in `activities/migrations`
+create the same tables; `metadata` also carries the chassis outbox/inbox, mail outbox and
+identity directory (users, teams: chassis.directory).
 
 Times are UTC. `range_start`/`range_end` span all occurrences of an activity (a series
 always ends), so calendar and conflict queries find candidates with one indexed range
@@ -9,6 +10,7 @@ test and expand recurrences in Python.
 from __future__ import annotations
 
 from chassis.db import new_metadata
+from chassis.directory import add_directory_tables
 from chassis.events import add_event_tables
 from chassis.mail import add_mail_tables
 from sqlalchemy import (
@@ -138,17 +140,18 @@ notifications = Table(
     Index("ix_notifications_user_created", "user_id", "created_at", "id"),
 )
 
-# What this service keeps about users (from crm.identity.user.* events, plus the zone).
-users = Table(
-    "users",
+# Users and teams from the identity events: the chassis read model (chassis.directory, migration
+# 0005). Each user's zone is this service's own setting, kept apart so identity updates never
+# touch it.
+directory_tables = add_directory_tables(metadata)
+users = directory_tables.users
+teams = directory_tables.teams
+
+user_settings = Table(
+    "user_settings",
     metadata,
-    Column("id", String(USER_ID), primary_key=True),
-    Column("display_name", String(300), nullable=False),
-    Column("email", String(254), nullable=False),
-    Column("language", String(10), nullable=False),
-    Column("time_zone", String(64), nullable=True),
-    Column("active", Boolean, nullable=False),
-    Column("version", Integer, nullable=False),
+    Column("user_id", String(USER_ID), primary_key=True),
+    Column("time_zone", String(64), nullable=False),
 )
 
 # Names of linked records (leads, customers, contacts) from crm.contacts.* events.

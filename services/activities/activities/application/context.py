@@ -83,8 +83,7 @@ class UnitOfWork:
 
     def zone_of_user(self, user_id: str) -> str:
         """The user's zone (set through this service), else the platform default."""
-        user = self.directory.user(user_id) if user_id else None
-        return (user.time_zone if user is not None else "") or self._default_zone
+        return (self.directory.time_zone(user_id) if user_id else "") or self._default_zone
 
     def owner_zone(self, activity: Activity) -> str:
         return self.zone_of_user(activity.owner_id)

@@ -5,11 +5,10 @@ it over a real nats-server: a deactivation stores the user inactive whatever the
 
 from __future__ import annotations
 
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from approvals.adapters.tables import metadata
 from approvals.domain.model import User
 from approvals.testing import ApprovalsUnderTest, eventually, publish
+from chassis.testkit import schema_differences
 from crm.identity.v1 import identity_pb2 as identity
 
 from .conftest import USERS
@@ -42,9 +41,7 @@ def _managers(running: ApprovalsUnderTest) -> list[str]:
 
 
 def test_migrations_build_exactly_the_tables_in_the_code(approvals: ApprovalsUnderTest) -> None:
-    with approvals.service.database.engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), metadata)
-    assert differences == []
+    assert schema_differences(approvals.service.database.engine, metadata) == []
 
 
 def test_identity_events_keep_the_directory(approvals_with_events: ApprovalsUnderTest, nats_server) -> None:
