@@ -1,8 +1,8 @@
 """The customer read model the desk keeps from the contacts events: each customer's name,
-e-mail and customer groups (SLA policies match on groups) and contact persons' e-mails (an
-incoming mail's sender names its customer). Events carry the whole record and its audit
-version: an older version than the stored one is dropped; the consumer's inbox makes
-redelivery a no-op."""
+e-mail and customer groups (SLA policies match on groups), contact persons' e-mails (an
+incoming mail's sender names its customer), and both their languages (mail is in them).
+Events carry the whole record and its audit version: an older version than the stored one
+is dropped; the consumer's inbox makes redelivery a no-op."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from service_desk.adapters.tables import contact_persons, customers
+from service_desk.domain.languages import DEFAULT_LANGUAGE, mail_language, recipient_language
 
 CUSTOMER_CREATED = "crm.contacts.customer.created"
 CUSTOMER_UPDATED = "crm.contacts.customer.updated"
@@ -82,6 +83,35 @@ def customer_name(session: Session, customer_id: str) -> str:
     return found.name if found is not None and found.name else customer_id
 
 
+def customer_language(session: Session, customer_id: str, email: str) -> str:
+    """The language of mail to `email` about `customer_id`: that of the contact person whose
+    e-mail it is (of this customer when one is named), else the customer's (by id, else the
+    customer whose own e-mail it is), else Thai."""
+    key = email_key(email)
+    contact: str | None = None
+    if key:
+        query = select(contact_persons.c.preferred_language).where(contact_persons.c.email_key == key)
+        if customer_id:
+            query = query.where(contact_persons.c.customer_id == customer_id)
+        contact = session.execute(query.order_by(contact_persons.c.id)).scalars().first()
+    company: str | None = None
+    if customer_id:
+        company = session.execute(
+            select(customers.c.preferred_language).where(customers.c.id == customer_id)
+        ).scalar_one_or_none()
+    elif key:
+        company = (
+            session.execute(
+                select(customers.c.preferred_language)
+                .where(customers.c.email_key == key)
+                .order_by(customers.c.id)
+            )
+            .scalars()
+            .first()
+        )
+    return recipient_language(contact, company)
+
+
 def _upsert(session: Session, table: Table, key: str, version: int, values: dict[str, Any]) -> bool:
     stored = session.execute(select(table.c.version).where(table.c.id == key)).first()
     if stored is None:
@@ -94,7 +124,13 @@ def _upsert(session: Session, table: Table, key: str, version: int, values: dict
 
 
 def keep_customer(
-    session: Session, customer_id: str, name: str, email: str, group_ids: Iterable[str], version: int
+    session: Session,
+    customer_id: str,
+    name: str,
+    email: str,
+    group_ids: Iterable[str],
+    version: int,
+    language: str = DEFAULT_LANGUAGE,
 ) -> bool:
     """Stores the customer unless a newer version is stored; True when written."""
     values = {
@@ -102,18 +138,26 @@ def keep_customer(
         "email": email.strip(),
         "email_key": email_key(email),
         "group_ids": json.dumps(sorted(set(group_ids))),
+        "preferred_language": mail_language(language),
     }
     return _upsert(session, customers, customer_id, version, values)
 
 
 def keep_contact_person(
-    session: Session, contact_id: str, customer_id: str, name: str, email: str, version: int
+    session: Session,
+    contact_id: str,
+    customer_id: str,
+    name: str,
+    email: str,
+    version: int,
+    language: str = DEFAULT_LANGUAGE,
 ) -> bool:
     values = {
         "customer_id": customer_id,
         "name": name,
         "email": email.strip(),
         "email_key": email_key(email),
+        "preferred_language": mail_language(language),
     }
     return _upsert(session, contact_persons, contact_id, version, values)
 
@@ -130,19 +174,19 @@ def forget_merged_customer(session: Session, merged_id: str, survivor_id: str) -
 
 def _on_customer(session: Session, envelope: Envelope[Any]) -> None:
     c = envelope.message.customer
-    keep_customer(session, c.id, c.name, c.email, c.customer_group_ids, c.audit.version)
+    keep_customer(session, c.id, c.name, c.email, c.customer_group_ids, c.audit.version, c.preferred_language)
 
 
 def _on_merged(session: Session, envelope: Envelope[Any]) -> None:
     s = envelope.message.survivor
-    keep_customer(session, s.id, s.name, s.email, s.customer_group_ids, s.audit.version)
+    keep_customer(session, s.id, s.name, s.email, s.customer_group_ids, s.audit.version, s.preferred_language)
     forget_merged_customer(session, envelope.message.merged_customer_id, s.id)
 
 
 def _on_contact_person(session: Session, envelope: Envelope[Any]) -> None:
     p = envelope.message.contact_person
     name = " ".join(part for part in (p.first_name, p.last_name) if part)
-    keep_contact_person(session, p.id, p.customer_id, name, p.email, p.audit.version)
+    keep_contact_person(session, p.id, p.customer_id, name, p.email, p.audit.version, p.preferred_language)
 
 
 def customer_handlers() -> list[Handler]:

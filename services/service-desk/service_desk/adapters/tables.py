@@ -274,3 +274,9 @@ survey_links = Table(
 )
 cases.append_column(Column("satisfaction_score", Integer, nullable=True))
 # -- end of satisfaction survey and auto-close ----------------------------------------------------
+
+# -- customers' language for mail (migration 0007) ------------------------------------------------
+# preferred_language of customers and contact persons, from the contacts events ("th" or "en").
+customers.append_column(Column("preferred_language", String(8), nullable=False, server_default="th"))
+contact_persons.append_column(Column("preferred_language", String(8), nullable=False, server_default="th"))
+# -- end of customers' language for mail -----------------------------------------------------------

@@ -10,13 +10,13 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
+from service_desk.adapters.customers import customer_language
 from service_desk.adapters.mail_threads import OUTBOUND, MailThreadRepository
 from service_desk.adapters.repositories import CaseMessage
 from service_desk.application.context import ServiceDeskContext, UnitOfWork
 from service_desk.domain.cases import Case
 from service_desk.domain.email_threading import case_reference
 
-DEFAULT_LANGUAGE = "th"
 EMAIL = "email"
 # A long thread's References keep the first and the newest ids (RFC 5322 §3.6.4 allows trimming).
 MAX_REFERENCES = 20
@@ -40,7 +40,8 @@ def send_requester_mail(
     dedupe_key: str,
     at: dt.datetime,
 ) -> str:
-    """Queues `template` to the case's requester; returns the mail's Message-ID (no brackets)."""
+    """Queues `template` to the case's requester in their language (`customer_language`);
+    returns the mail's Message-ID (no brackets)."""
     threads = MailThreadRepository(uow.session)
     context = {
         "name": case.requester_name,
@@ -50,7 +51,8 @@ def send_requester_mail(
         "link": ctx.rules.public_base_url,
         **values,
     }
-    rendered = ctx.templates.render(template, DEFAULT_LANGUAGE, context)
+    language = customer_language(uow.session, case.customer_id, case.requester_email)
+    rendered = ctx.templates.render(template, language, context)
     mail = replace(
         rendered.to(case.requester_email), headers=_thread_headers(ctx, threads.thread_of(case.id))
     )

@@ -23,7 +23,7 @@ from crm.servicedesk.v1 import events_pb2 as ev
 from service_desk import events
 from service_desk import translation as tr
 from service_desk.adapters.contract_repository import ContractRecord
-from service_desk.adapters.customers import customer_email, customer_name
+from service_desk.adapters.customers import customer_email, customer_language, customer_name
 from service_desk.application.context import ServiceDeskContext, UnitOfWork
 from service_desk.application.contract_expiry import announce_expiry
 from service_desk.application.contract_rollover import roll_over
@@ -131,7 +131,8 @@ def _mail_notice(
     recipients: list[tuple[str, str, str]] = []
     customer = customer_email(uow.session, record.contract.customer_id)
     if customer:
-        recipients.append(("customer", customer, DEFAULT_LANGUAGE))
+        language = customer_language(uow.session, record.contract.customer_id, customer)
+        recipients.append(("customer", customer, language))
     owner = uow.directory.user(record.owner_id)
     if owner is not None and owner.email and owner.active:
         recipients.append(("owner", owner.email, owner.language or DEFAULT_LANGUAGE))

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from chassis.thai import format_thai_date
 
+from service_desk.adapters.customers import customer_language
 from service_desk.adapters.repositories import CaseRecord
 from service_desk.adapters.survey_repository import SurveyLink, SurveyRepository
 from service_desk.application.case_mail import send_requester_mail
@@ -21,8 +22,6 @@ from service_desk.domain.satisfaction import link_expires_at, token_digest
 log = logging.getLogger(__name__)
 
 TEMPLATE = "survey_request"
-# Customers get Thai unless we know better (no language is kept for requesters yet).
-DEFAULT_LANGUAGE = "th"
 
 
 def survey_url(rules: Rules, token: str) -> str:
@@ -48,7 +47,8 @@ def request_survey(ctx: ServiceDeskContext, uow: UnitOfWork, record: CaseRecord,
         case_id=case.id,
         resolved_at=resolved_at,
         expires_at=link_expires_at(resolved_at),
-        language=DEFAULT_LANGUAGE,
+        # the requester's language: the link page (GetSurvey.language) and the mail follow it
+        language=customer_language(uow.session, case.customer_id, case.requester_email),
         created_at=now,
     )
     SurveyRepository(uow.session).add(link)
