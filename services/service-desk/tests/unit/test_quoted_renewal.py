@@ -109,7 +109,8 @@ def test_both_renewals_share_the_successor_term() -> None:
     rolled = renewal_successor(auto, D(2027, 1, 1), "ma-43")
     assert rolled == next_term(auto, "ma-43", D(2027, 1, 1), approved_on=D(2027, 1, 1))
     quoted = quoted_renewal(auto, D(2027, 1, 1), Decimal("36500.00"), D(2026, 12, 1), "ma-43")
-    assert quoted is not None and rolled is not None
+    assert quoted is not None
+    assert rolled is not None
     assert replace(quoted, fee=rolled.fee, approved_on=rolled.approved_on) == rolled
 
 
