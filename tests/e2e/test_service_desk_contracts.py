@@ -21,7 +21,7 @@ import pytest
 from crm_platform.processes import Platform
 
 from .conftest import Client, eventually, login
-from .quotes import created, key, new_customer, new_user, ok, wait_known
+from .quotes import created, key, new_customer, new_user, ok, quotation_status, wait_known
 
 
 @dataclass
@@ -161,3 +161,49 @@ def test_a_contract_ending_within_30_days_gets_one_draft_for_its_next_period(sel
         assert next_period["status"] == "draft"
         assert [b["key"] for b in contract_of(sellers, contract["id"])["billings"]] == [next_key]
         time.sleep(1.5)  # let the next passes run (not a timing assertion)
+
+
+def test_an_accepted_renewal_quotation_renews_a_contract_without_auto_renew(sellers: Sellers) -> None:
+    """No auto-renew, ending in 20 days: the renewal pass asks sales documents for a renewal
+    quotation (source_key = the billing key); the rep submits (no quotation policy for the
+    team: approved at once), sends and records the customer's acceptance over REST; the
+    service desk renews the contract: one successor, active, at the quoted fee."""
+    end = today() + dt.timedelta(days=20)
+    start = end - dt.timedelta(days=364)
+    contract = submitted_contract(sellers, start, end, auto_renew=False)
+    approve(sellers, contract["id"])
+    next_start = end + dt.timedelta(days=1)
+    next_key = f"{contract['id']}:{next_start.isoformat()}"
+
+    def renewal_quotation() -> dict[str, Any]:
+        listed = ok(sellers.rep.get("/quotations", customer_id=sellers.customer["id"], page_size=100))
+        mine = [q for q in listed["quotations"] if q.get("source_key") == next_key]
+        assert len(mine) == 1, listed
+        return dict(mine[0])
+
+    quotation = eventually(renewal_quotation, timeout=45)
+    assert quotation["status"] == "draft"
+    assert quotation["totals"]["pre_vat_total"]["amount"] == "120000.00"  # fee × 1 yearly period
+    ok(sellers.rep.post(f"/quotations/{quotation['id']}/submit", {}))
+    quotation_status(sellers.rep, quotation["id"], "approved")
+    assert ok(sellers.rep.post(f"/quotations/{quotation['id']}/send", {}))["quotation"]["status"] == "sent"
+    ok(sellers.rep.post(f"/quotations/{quotation['id']}/accept", {}))
+
+    def renewed() -> dict[str, Any]:
+        found = contract_of(sellers, contract["id"])
+        assert found.get("renewed_by"), found
+        return found
+
+    old = eventually(renewed, timeout=30)
+    successor = contract_of(sellers, old["renewed_by"])
+    assert successor["status"] == "active"
+    assert (successor["start_date"], successor["approved_on"]) == (
+        next_start.isoformat(),
+        today().isoformat(),
+    )
+    assert (successor["fee"]["amount"], successor.get("auto_renew", False)) == ("120000.00", False)
+    # the pass keeps running: still one successor, and the old contract is not expired
+    time.sleep(1.5)  # let the next passes run (not a timing assertion)
+    listed = ok(sellers.rep.get("/service-desk/contracts", customer_id=sellers.customer["id"], page_size=100))
+    assert [c["id"] for c in listed["contracts"] if c["id"] == successor["id"]] == [successor["id"]]
+    assert contract_of(sellers, contract["id"])["renewed_by"] == successor["id"]
