@@ -40,6 +40,8 @@ CONTRACT_EVENTS = (
     "renewal_notice_sent",
     "renewal_due",
     "renewed",
+    "withdrawn",
+    "expired",
     "cancelled",
 )
 INBOUND_OUTCOMES = ("created", "threaded", "reopened", "follow_up", "duplicate", "deferred", "refused")
