@@ -422,6 +422,7 @@ def contract_message(record: ContractRecord, today: dt.date) -> res.MaintenanceC
         create_time=timestamp(record.created_at),
         visit_dates=[d.isoformat() for d in planned_visits(c)],
         renewed_by=c.renewed_by,
+        term_billed_upfront=c.term_billed_upfront,
         billings=[billing_message(b.draft, c.currency, b.requested_at) for b in record.billings],
         notices_sent=list(record.notices_sent),
         approval_request_id=record.approval_request_id,

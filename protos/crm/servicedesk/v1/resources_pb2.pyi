@@ -780,6 +780,7 @@ class MaintenanceContract(_message.Message):
     BILLINGS_FIELD_NUMBER: _builtins.int
     NOTICES_SENT_FIELD_NUMBER: _builtins.int
     APPROVAL_REQUEST_ID_FIELD_NUMBER: _builtins.int
+    TERM_BILLED_UPFRONT_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     customer_id: _builtins.str
     start_date: _builtins.str
@@ -796,6 +797,10 @@ class MaintenanceContract(_message.Message):
     renewed_by: _builtins.str
     approval_request_id: _builtins.str
     """The approval request that decides it (approval center), once submitted."""
+    term_billed_upfront: _builtins.bool
+    """The whole term was sold at once by an accepted renewal quotation: none of its billing
+    periods is drafted again (the next term's draft still is).
+    """
     @_builtins.property
     def fee(self) -> _money_pb2.Money:
         """Charged per billing period."""
@@ -851,10 +856,11 @@ class MaintenanceContract(_message.Message):
         billings: _abc.Iterable[Global___ContractBilling] | None = ...,
         notices_sent: _abc.Iterable[_builtins.int] | None = ...,
         approval_request_id: _builtins.str = ...,
+        term_billed_upfront: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "fee", b"fee", "preventive_visits", b"preventive_visits", "submit_time", b"submit_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["approval_request_id", b"approval_request_id", "approved_on", b"approved_on", "auto_renew", b"auto_renew", "billing_period", b"billing_period", "billings", b"billings", "cancelled_on", b"cancelled_on", "covered_items", b"covered_items", "create_time", b"create_time", "customer_id", b"customer_id", "end_date", b"end_date", "fee", b"fee", "id", b"id", "notices_sent", b"notices_sent", "owner_id", b"owner_id", "preventive_visits", b"preventive_visits", "renewal_notice_days", b"renewal_notice_days", "renewed_by", b"renewed_by", "sla_policy_id", b"sla_policy_id", "start_date", b"start_date", "status", b"status", "submit_time", b"submit_time", "team_id", b"team_id", "version", b"version", "visit_dates", b"visit_dates"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["approval_request_id", b"approval_request_id", "approved_on", b"approved_on", "auto_renew", b"auto_renew", "billing_period", b"billing_period", "billings", b"billings", "cancelled_on", b"cancelled_on", "covered_items", b"covered_items", "create_time", b"create_time", "customer_id", b"customer_id", "end_date", b"end_date", "fee", b"fee", "id", b"id", "notices_sent", b"notices_sent", "owner_id", b"owner_id", "preventive_visits", b"preventive_visits", "renewal_notice_days", b"renewal_notice_days", "renewed_by", b"renewed_by", "sla_policy_id", b"sla_policy_id", "start_date", b"start_date", "status", b"status", "submit_time", b"submit_time", "team_id", b"team_id", "term_billed_upfront", b"term_billed_upfront", "version", b"version", "visit_dates", b"visit_dates"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -87,6 +87,7 @@ class ContractRepository:
             "cancelled_on": c.cancelled_on,
             "cancel_reason": record.cancel_reason,
             "renewed_by": c.renewed_by,
+            "term_billed_upfront": c.term_billed_upfront,
             "submitted_at": record.submitted_at,
             "submitted_revision": record.submitted_revision,
             "approval_request_id": record.approval_request_id,
@@ -246,6 +247,7 @@ class ContractRepository:
             approved_on=row.approved_on,
             cancelled_on=row.cancelled_on,
             renewed_by=row.renewed_by,
+            term_billed_upfront=row.term_billed_upfront,
             currency=row.currency,
             version=row.version,
         )

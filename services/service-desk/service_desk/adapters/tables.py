@@ -186,6 +186,8 @@ contracts = Table(
     Column("cancelled_on", Date, nullable=True),
     Column("cancel_reason", Text, nullable=False),
     Column("renewed_by", String(ID), nullable=False),
+    # migration 0008: the term was sold whole by a renewal quotation (no period drafts)
+    Column("term_billed_upfront", Boolean, nullable=False, server_default=sa_false()),
     Column("submitted_at", DateTime(timezone=True), nullable=True),
     Column("owner_id", String(USER_ID), nullable=False),
     Column("team_id", String(USER_ID), nullable=False),

@@ -30,6 +30,7 @@ from service_desk.domain.contracts import (
     add_months,
     billing_periods,
     contract_status,
+    next_term_end,
 )
 
 _BILLABLE = frozenset({ContractStatus.ACTIVE, ContractStatus.EXPIRING})
@@ -113,7 +114,7 @@ def _next_term_draft(contract: MaintenanceContract) -> BillingDraft:
     if contract.auto_renew:
         end = add_months(start, contract.billing_period.months) - dt.timedelta(days=1)
         return BillingDraft(contract.id, DraftKind.INVOICE, start, end, due, contract.fee)
-    term_end = start + (contract.end_date - contract.start_date)
+    term_end = next_term_end(contract, start)
     periods = len(billing_periods(contract))
     return BillingDraft(
         contract.id, DraftKind.RENEWAL_QUOTATION, start, term_end, due, contract.fee * periods
@@ -132,12 +133,14 @@ def billing_drafts_due(
         return ()
     lead = dt.timedelta(days=contract.invoice_lead_days)
     # the term's first period is not ours to bill: a new contract's was sold through the sales
-    # chain, a renewed term's was drafted as its predecessor's next-term draft
+    # chain, a renewed term's was drafted as its predecessor's next-term draft; a term sold whole
+    # by a renewal quotation has none of its periods drafted
+    in_term = () if contract.term_billed_upfront else billing_periods(contract)[1:]
     candidates = [
         BillingDraft(
             contract.id, DraftKind.INVOICE, start, end, start - dt.timedelta(days=1) - lead, contract.fee
         )
-        for start, end in billing_periods(contract)[1:]
+        for start, end in in_term
     ]
     candidates.append(_next_term_draft(contract))
     return tuple(

@@ -88,6 +88,9 @@ class MaintenanceContract:
     renewed_by: str = ""
     currency: str = "THB"
     version: int = 1
+    # The whole term was sold at once (an accepted renewal quotation): no period of it is
+    # drafted again; the next term's draft still is.
+    term_billed_upfront: bool = False
 
     @property
     def yearly_fee(self) -> Decimal:
@@ -211,22 +214,27 @@ def next_term(
     term shorter than a month: as many days), keeping customer, covered items, billing period,
     notice days, SLA policy, preventive visits and auto-renew; the fee is kept unless given.
     Shared by both ways a contract is renewed (auto-renew roll-over, accepted renewal quotation)."""
-    months = term_months(contract)
-    if months:
-        end = add_months(start, months) - dt.timedelta(days=1)
-    else:
-        end = start + (contract.end_date - contract.start_date)
     return replace(
         contract,
         id=new_id,
         start_date=start,
-        end_date=end,
+        end_date=next_term_end(contract, start),
         fee=contract.fee if fee is None else fee,
         approved_on=approved_on,
         cancelled_on=None,
         renewed_by="",
         version=1,
+        term_billed_upfront=False,
     )
+
+
+def next_term_end(contract: MaintenanceContract, start: dt.date) -> dt.date:
+    """The last day of a term like `contract`'s starting on `start`: as many whole months (a
+    term shorter than a month: as many days)."""
+    months = term_months(contract)
+    if months:
+        return add_months(start, months) - dt.timedelta(days=1)
+    return start + (contract.end_date - contract.start_date)
 
 
 def renewal_successor(
@@ -267,7 +275,8 @@ def quoted_renewal(
     if not renewable(contract) or period_start != contract.end_date + dt.timedelta(days=1):
         return None
     term = next_term(contract, new_id, period_start, approved_on=accepted_on)
-    return replace(term, fee=quoted_fee(pre_vat_total, len(billing_periods(term))))
+    # the quotation sold the whole term: its periods are not drafted again (term_billed_upfront)
+    return replace(term, fee=quoted_fee(pre_vat_total, len(billing_periods(term))), term_billed_upfront=True)
 
 
 def ended_unrenewed(contract: MaintenanceContract, today: dt.date) -> bool:

@@ -164,6 +164,9 @@ def test_an_accepted_renewal_quotation_renews_the_contract_once(
         "sales-north",
     )
     assert successor.status == res.CONTRACT_STATUS_ACTIVE
+    # the quotation sold the whole term: none of its periods will be drafted again
+    assert successor.term_billed_upfront
+    assert not get(desk, contract.id).term_billed_upfront
     subjects = desk.outbox_subjects()
     assert (subjects.count(RENEWED), subjects.count(ACTIVATED)) == (1, 2)  # the contract's, its successor's
 

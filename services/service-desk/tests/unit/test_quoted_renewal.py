@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from chassis.errors import InvalidArgument
+from service_desk.domain.contract_billing import DraftKind, billing_drafts_due
 from service_desk.domain.contracts import (
     BillingPeriod,
     ContractStatus,
@@ -53,6 +54,7 @@ def test_an_accepted_quotation_renews_for_the_same_term_at_the_quoted_fee() -> N
         fee=Decimal("10000.00"),
         approved_on=D(2026, 12, 10),
         version=1,
+        term_billed_upfront=True,
     )
     # approved before its start: active (an approved term not yet begun counts as active)
     assert contract_status(successor, D(2026, 12, 11)) == ContractStatus.ACTIVE
@@ -111,7 +113,12 @@ def test_both_renewals_share_the_successor_term() -> None:
     quoted = quoted_renewal(auto, D(2027, 1, 1), Decimal("36500.00"), D(2026, 12, 1), "ma-43")
     assert quoted is not None
     assert rolled is not None
-    assert replace(quoted, fee=rolled.fee, approved_on=rolled.approved_on) == rolled
+    # the same term; only the fee, the approval day and how the term is billed differ
+    assert quoted.term_billed_upfront
+    assert not rolled.term_billed_upfront
+    assert (
+        replace(quoted, fee=rolled.fee, approved_on=rolled.approved_on, term_billed_upfront=False) == rolled
+    )
 
 
 @pytest.mark.parametrize(
@@ -131,3 +138,31 @@ def test_a_contract_without_auto_renew_ends_unrenewed_the_day_after_its_end(
 ) -> None:
     contract = replace(NO_AUTO_RENEW, **changes)  # type: ignore[arg-type]
     assert ended_unrenewed(contract, today) is ended
+
+
+def test_a_term_sold_whole_by_quotation_drafts_none_of_its_quarters_but_the_next_term() -> None:
+    """No double billing: the accepted quotation billed all four quarters of 2027, so the
+    successor drafts none of them; its own next term (a renewal quotation again, no
+    auto-renew) is still drafted its invoice_lead_days (20) before its end."""
+    successor = quoted_renewal(NO_AUTO_RENEW, D(2027, 1, 1), Decimal("40000.00"), D(2026, 12, 10), "ma-43")
+    assert successor is not None
+
+    assert billing_drafts_due(successor, D(2027, 12, 10), set()) == ()
+    (upcoming,) = billing_drafts_due(successor, D(2027, 12, 11), set())
+    assert (upcoming.kind, upcoming.period_start, upcoming.period_end, upcoming.amount) == (
+        DraftKind.RENEWAL_QUOTATION,
+        D(2028, 1, 1),
+        D(2028, 12, 31),
+        Decimal("40000.00"),
+    )
+
+
+def test_a_rolled_over_term_is_billed_per_period_again() -> None:
+    """The auto-renew roll-over is billed period by period (only a quotation sells a term whole)."""
+    quoted = quoted_renewal(NO_AUTO_RENEW, D(2027, 1, 1), Decimal("40000.00"), D(2026, 12, 10), "ma-43")
+    assert quoted is not None
+    rolled = next_term(replace(quoted, auto_renew=True), "ma-44", D(2028, 1, 1), approved_on=D(2028, 1, 1))
+
+    assert rolled.term_billed_upfront is False
+    assert billing_drafts_due(rolled, D(2028, 3, 10), set()) == ()
+    assert [d.period_start for d in billing_drafts_due(rolled, D(2028, 3, 11), set())] == [D(2028, 4, 1)]
