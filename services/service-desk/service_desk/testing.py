@@ -7,6 +7,8 @@ in each role and the issue's Bangkok office calendar as a request."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,17 +16,25 @@ from zoneinfo import ZoneInfo
 
 import grpc
 import sqlalchemy as sa
+from chassis.events import EVENTS_STREAM
 from chassis.identity import Caller
+from chassis.mail.testing import SmtpSink
 from chassis.runtime import ServiceRuntime
+from chassis.testing import wait_for_port
+from chassis.testkit import consumer_caught_up, service_test_settings
 from chassis.testkit import eventually as eventually
 from chassis.testkit import read_stream as read_stream
 from chassis.testkit import rpc_failure as rpc_failure
-from chassis.testkit import service_test_settings
+from crm.approvals.v1 import events_pb2 as approvals
+from crm.common.v1 import money_pb2
 from crm.servicedesk.v1 import resources_pb2 as res
+from crm.servicedesk.v1 import servicedesk_service_pb2 as pb
 from crm.servicedesk.v1 import servicedesk_service_pb2_grpc as pb_grpc
 
+from service_desk.application.contract_approvals import apply_decision
 from service_desk.bootstrap import ServiceDesk, build_service_desk, migrate_database, runtime_of
 from service_desk.domain.calendars import BusinessCalendar, Holiday, WorkingWindow, business_calendar
+from service_desk.events import DURABLE
 from service_desk.settings import ServiceDeskSettings
 
 
@@ -84,6 +94,8 @@ def start_service_desk(
     service = build_service_desk(settings, clock=clock)
     runtime = runtime_of(service)
     runtime.start()
+    if settings.inbound_smtp_port:
+        wait_for_port("127.0.0.1", settings.inbound_smtp_port)
     channel = grpc.insecure_channel(f"127.0.0.1:{runtime.grpc_port}")
     return ServiceDeskUnderTest(
         service, runtime, channel, pb_grpc.ServiceDeskServiceStub(channel), clock, settings
@@ -96,6 +108,39 @@ def stop_service_desk(running: ServiceDeskUnderTest) -> None:
     running.stopped = True
     running.channel.close()
     running.runtime.stop()
+
+
+@contextmanager
+def running_service_desk(
+    database_url: str, nats_url: str | None, var_dir: Path, **overrides: Any
+) -> Iterator[ServiceDeskUnderTest]:
+    """start_service_desk for the length of a `with` block (a fixture's body), stopped after it."""
+    running = start_service_desk(database_url, nats_url, var_dir, **overrides)
+    try:
+        yield running
+    finally:
+        stop_service_desk(running)
+
+
+@contextmanager
+def smtp_sink() -> Iterator[SmtpSink]:
+    """A real SMTP server on a free port for the length of a `with` block."""
+    sink = SmtpSink()
+    sink.start()
+    try:
+        yield sink
+    finally:
+        sink.stop()
+
+
+def mail_to(sink: SmtpSink) -> dict[str, Any]:
+    """The settings that send the service's mail to the test's own SMTP server."""
+    return {"mail_enabled": True, "smtp_host": sink.host, "smtp_port": sink.port}
+
+
+def events_consumed(nats_url: str) -> None:
+    """Waits until the service-desk consumer has taken every event in the stream."""
+    eventually(lambda: consumer_caught_up(nats_url, EVENTS_STREAM, DURABLE), what="the service-desk consumer")
 
 
 # -- callers and builders -------------------------------------------------------------------
@@ -147,3 +192,81 @@ def office_business_calendar(*holidays: Holiday) -> BusinessCalendar:
         for w in (WorkingWindow.of(day, "08:30", "12:00"), WorkingWindow.of(day, "13:00", "17:30"))
     ]
     return business_calendar("office", "Bangkok office", "Asia/Bangkok", windows, holidays)
+
+
+# -- maintenance contracts ------------------------------------------------------------------
+
+
+def thb(amount: str) -> money_pb2.Money:
+    return money_pb2.Money(currency_code="THB", amount=amount)
+
+
+def calendar_year_contract(**changes: object) -> res.MaintenanceContract:
+    """Bang Na Logistics' contract for calendar year 2026, billed yearly at 120,000.00 THB,
+    team sales-north, without auto-renew; `changes` replace fields."""
+    values: dict[str, object] = {
+        "customer_id": "cus_bangna",
+        "start_date": "2026-01-01",
+        "end_date": "2026-12-31",
+        "billing_period": res.BILLING_PERIOD_YEARLY,
+        "fee": thb("120000.00"),
+        "auto_renew": False,
+        "team_id": "sales-north",
+    }
+    return res.MaintenanceContract(**(values | changes))  # type: ignore[arg-type]
+
+
+def submitted_contract(desk: ServiceDeskUnderTest, **changes: object) -> res.MaintenanceContract:
+    """calendar_year_contract(**changes) created and submitted for approval by REP."""
+    request = pb.CreateContractRequest(contract=calendar_year_contract(**changes))
+    created = desk.call("CreateContract", request, REP).contract
+    return desk.call("SubmitContract", pb.SubmitContractRequest(id=created.id), REP).contract
+
+
+def get_contract(desk: ServiceDeskUnderTest, contract_id: str) -> res.MaintenanceContract:
+    return desk.call("GetContract", pb.GetContractRequest(id=contract_id), REP).contract
+
+
+def approval_event(
+    contract: res.MaintenanceContract,
+    decision: str,
+    reason: str = "",
+    *,
+    decided_by: str = "u-manager",
+    decided_at: dt.datetime | None = None,
+) -> approvals.ApprovalRequestEvent:
+    """The approval center's event deciding the contract's submitted revision (without
+    `decided_at` it carries no occur_time, and the service takes its own today)."""
+    event = approvals.ApprovalRequestEvent(
+        request_id=f"apr_{contract.id}",
+        subject_type="service_contract",
+        subject_id=contract.id,
+        revision=contract.version,
+        decision=decision,
+        reason=reason,
+        decided_by=decided_by,
+        version=2,
+    )
+    if decided_at is not None:
+        event.occur_time.FromDatetime(decided_at.astimezone(dt.UTC))
+    return event
+
+
+def approve(
+    desk: ServiceDeskUnderTest, contract: res.MaintenanceContract, decided_at: dt.datetime | None = None
+) -> bool:
+    """Applies the approval as the approvals consumer would, without NATS; whether it applied."""
+    ctx = desk.service.context
+    with ctx.transaction() as uow:
+        return apply_decision(ctx, uow, approval_event(contract, "approved", decided_at=decided_at))
+
+
+def approved_contract(
+    desk: ServiceDeskUnderTest, decided_at: dt.datetime | None = None, **changes: object
+) -> res.MaintenanceContract:
+    """submitted_contract(**changes) on 2026-01-05 09:00 Bangkok, approved at once."""
+    desk.clock.set(bkk(2026, 1, 5, 9))
+    contract = submitted_contract(desk, **changes)
+    if not approve(desk, contract, decided_at):
+        raise AssertionError(f"the approval of {contract.id} was not applied")
+    return contract

@@ -22,73 +22,48 @@ from chassis.directory import DirectoryUser
 from chassis.events import EVENTS_STREAM
 from chassis.mail.testing import SmtpSink
 from chassis.testing import NatsServer
-from chassis.testkit import consumer_caught_up, publish_event
+from chassis.testkit import publish_event
 from crm.approvals.v1 import events_pb2 as approvals
-from crm.common.v1 import money_pb2
 from crm.servicedesk.v1 import events_pb2 as ev
 from crm.servicedesk.v1 import resources_pb2 as res
 from crm.servicedesk.v1 import servicedesk_service_pb2 as pb
-from google.protobuf.timestamp_pb2 import Timestamp
 from service_desk.adapters.customers import keep_customer
-from service_desk.application.contract_approvals import APPROVED, REJECTED, apply_decision
+from service_desk.application.contract_approvals import APPROVED, REJECTED
 from service_desk.application.renewals import renew_contract
-from service_desk.events import DURABLE
 from service_desk.testing import (
     REP,
     ServiceDeskUnderTest,
+    approval_event,
+    approve,
+    approved_contract,
     bkk,
+    events_consumed,
     eventually,
+    get_contract,
+    mail_to,
     read_stream,
+    running_service_desk,
     start_service_desk,
     stop_service_desk,
+    submitted_contract,
 )
 
+# the contracts here renew themselves and plan two preventive visits a year
+AUTO_RENEWING: dict[str, object] = {
+    "auto_renew": True,
+    "preventive_visits": res.PreventiveVisits(every_months=6, count=2),
+}
+DECIDED = bkk(2026, 1, 5, 10)  # when the approval center decides
 
-def thb(amount: str) -> money_pb2.Money:
-    return money_pb2.Money(currency_code="THB", amount=amount)
 
-
-def new_contract(desk: ServiceDeskUnderTest, **changes: object) -> res.MaintenanceContract:
-    values: dict[str, object] = {
-        "customer_id": "cus_bangna",
-        "start_date": "2026-01-01",
-        "end_date": "2026-12-31",
-        "billing_period": res.BILLING_PERIOD_YEARLY,
-        "fee": thb("120000.00"),
-        "auto_renew": True,
-        "team_id": "sales-north",
-        "preventive_visits": res.PreventiveVisits(every_months=6, count=2),
-    }
-    values.update(changes)
-    contract = res.MaintenanceContract(**values)  # type: ignore[arg-type]
-    created = desk.call("CreateContract", pb.CreateContractRequest(contract=contract), REP).contract
-    return desk.call("SubmitContract", pb.SubmitContractRequest(id=created.id), REP).contract
+def new_contract(desk: ServiceDeskUnderTest) -> res.MaintenanceContract:
+    return submitted_contract(desk, **AUTO_RENEWING)
 
 
 def decision(
-    contract: res.MaintenanceContract, decision: str, reason: str = "", revision: int | None = None
+    contract: res.MaintenanceContract, verdict: str, reason: str = ""
 ) -> approvals.ApprovalRequestEvent:
-    when = Timestamp()
-    when.FromDatetime(bkk(2026, 1, 5, 10).astimezone(dt.UTC))
-    return approvals.ApprovalRequestEvent(
-        request_id=f"apr_{contract.id}",
-        subject_type="service_contract",
-        subject_id=contract.id,
-        revision=contract.version if revision is None else revision,
-        decision=decision,
-        reason=reason,
-        decided_by="u-manager",
-        version=2,
-        occur_time=when,
-    )
-
-
-def get(desk: ServiceDeskUnderTest, contract_id: str) -> res.MaintenanceContract:
-    return desk.call("GetContract", pb.GetContractRequest(id=contract_id), REP).contract
-
-
-def caught_up(nats: NatsServer) -> None:
-    eventually(lambda: consumer_caught_up(nats.url, EVENTS_STREAM, DURABLE), what="the service-desk consumer")
+    return approval_event(contract, verdict, reason, decided_at=DECIDED)
 
 
 def test_an_approval_activates_the_contract_once(
@@ -102,7 +77,8 @@ def test_an_approval_activates_the_contract_once(
 
     publish_event(nats_server.url, APPROVED, decision(contract, "approved", "ok"))
     active = eventually(
-        lambda: (c := get(desk, contract.id)).status == res.CONTRACT_STATUS_ACTIVE and c, what="activation"
+        lambda: (c := get_contract(desk, contract.id)).status == res.CONTRACT_STATUS_ACTIVE and c,
+        what="activation",
     )
     assert (active.approved_on, active.approval_request_id) == ("2026-01-05", f"apr_{contract.id}")
     [activated] = read_stream(nats_server.url, "crm.servicedesk.contract.activated")
@@ -116,8 +92,8 @@ def test_an_approval_activates_the_contract_once(
     quotation = decision(contract, "approved")
     quotation.subject_type = "quotation"  # another service's subject with the same id
     publish_event(nats_server.url, APPROVED, quotation)
-    caught_up(nats_server)
-    assert get(desk, contract.id).version == active.version
+    events_consumed(nats_server.url)
+    assert get_contract(desk, contract.id).version == active.version
     subjects = desk.outbox_subjects()
     assert subjects.count("crm.servicedesk.contract.activated") == 1
     assert "crm.servicedesk.contract.rejected" not in subjects
@@ -133,44 +109,30 @@ def test_a_rejection_returns_the_contract_to_draft_and_the_old_revision_is_stale
     publish_event(nats_server.url, REJECTED, decision(first, "rejected", "ค่าบริการต่ำกว่านโยบาย"))
     [rejected] = read_stream(nats_server.url, "crm.servicedesk.contract.rejected")
     assert ev.ContractEvent.FromString(rejected.data).reason == "ค่าบริการต่ำกว่านโยบาย"
-    draft = get(desk, first.id)
+    draft = get_contract(desk, first.id)
     assert draft.status == res.CONTRACT_STATUS_DRAFT
     assert not draft.HasField("submit_time")
 
     again = desk.call("SubmitContract", pb.SubmitContractRequest(id=first.id), REP).contract
     assert again.version > first.version
     publish_event(nats_server.url, APPROVED, decision(first, "approved"))  # the first revision's
-    caught_up(nats_server)
-    assert get(desk, first.id).status == res.CONTRACT_STATUS_DRAFT
+    events_consumed(nats_server.url)
+    assert get_contract(desk, first.id).status == res.CONTRACT_STATUS_DRAFT
     publish_event(nats_server.url, APPROVED, decision(again, "approved"))
-    eventually(lambda: get(desk, first.id).status == res.CONTRACT_STATUS_ACTIVE, what="activation")
+    eventually(lambda: get_contract(desk, first.id).status == res.CONTRACT_STATUS_ACTIVE, what="activation")
 
 
 @pytest.fixture
-def smtp_sink() -> Iterator[SmtpSink]:
-    sink = SmtpSink()
-    sink.start()
-    try:
-        yield sink
-    finally:
-        sink.stop()
-
-
-@pytest.fixture
-def desk_with_mail(database_url: str, tmp_path: Path, smtp_sink: SmtpSink) -> Iterator[ServiceDeskUnderTest]:
-    running = start_service_desk(
+def desk_with_mail(database_url: str, tmp_path: Path, sink: SmtpSink) -> Iterator[ServiceDeskUnderTest]:
+    with running_service_desk(
         database_url,
         None,
         tmp_path,
-        mail_enabled=True,
-        smtp_port=smtp_sink.port,
+        **mail_to(sink),
         mail_poll_seconds=0.1,
         mail_from="Service <desk@siamsupply.example>",
-    )
-    try:
+    ) as running:
         yield running
-    finally:
-        stop_service_desk(running)
 
 
 def renewal_payloads(desk: ServiceDeskUnderTest) -> list[ev.ContractRenewalDue]:
@@ -181,7 +143,7 @@ def renewal_payloads(desk: ServiceDeskUnderTest) -> list[ev.ContractRenewalDue]:
 
 
 def test_renewal_notices_go_once_each_and_each_period_is_billed_once(
-    desk_with_mail: ServiceDeskUnderTest, smtp_sink: SmtpSink
+    desk_with_mail: ServiceDeskUnderTest, sink: SmtpSink
 ) -> None:
     desk = desk_with_mail
     ctx = desk.service.context
@@ -192,8 +154,7 @@ def test_renewal_notices_go_once_each_and_each_period_is_billed_once(
         )
     desk.clock.set(bkk(2026, 1, 5, 9))
     contract = new_contract(desk)
-    with ctx.transaction() as uow:
-        assert apply_decision(ctx, uow, decision(contract, "approved"))
+    assert approve(desk, contract, DECIDED)
     second = desk.second_scheduler()
 
     def run_everywhere() -> None:
@@ -209,16 +170,16 @@ def test_renewal_notices_go_once_each_and_each_period_is_billed_once(
         desk.clock.set(bkk(day.year, day.month, day.day, 8))
         run_everywhere()
 
-    customer_mail = smtp_sink.wait_for(lambda m: "ap@bangna.example" in m.recipients, count=3)
-    owner_mail = smtp_sink.wait_for(lambda m: "rep@siamsupply.example" in m.recipients, count=3)
+    customer_mail = sink.wait_for(lambda m: "ap@bangna.example" in m.recipients, count=3)
+    owner_mail = sink.wait_for(lambda m: "rep@siamsupply.example" in m.recipients, count=3)
     assert "31 ธันวาคม 2569" in customer_mail[0].body("plain")
     assert "120,000.00" in customer_mail[0].body("plain")
     assert "ต่ออายุอัตโนมัติ" in customer_mail[0].body("plain")
     assert [m.subject.count("(อีก 60 วัน)") for m in customer_mail[:1]] == [1]
     assert "31 December 2026" in owner_mail[0].body("plain")
-    assert len(smtp_sink.messages) == 6
+    assert len(sink.messages) == 6
 
-    renewed = get(desk, contract.id)
+    renewed = get_contract(desk, contract.id)
     assert list(renewed.notices_sent) == [60, 30, 7]
     assert [(b.period_start, b.period_end, b.amount.amount) for b in renewed.billings] == [
         ("2027-01-01", "2027-12-31", "120000.00"),
@@ -241,9 +202,7 @@ def test_no_renewal_for_a_draft_or_cancelled_contract(desk: ServiceDeskUnderTest
         pb.CancelContractRequest(id=contract.id, effective_on="2026-12-01", reason="customer left"),
         REP,
     )
-    ctx = desk.service.context
-    with ctx.transaction() as uow:
-        assert not apply_decision(ctx, uow, decision(contract, "approved"))
+    assert not approve(desk, contract, DECIDED)
     assert desk.service.check_renewals() == 0
     assert desk.count("contract_billings") == 0
     assert desk.count("contract_notices") == 0
@@ -267,21 +226,12 @@ def published(desk: ServiceDeskUnderTest) -> None:
     eventually(lambda: desk.count("outbox", "published_at IS NULL") == 0, what="the outbox relayed")
 
 
-def approved_contract(desk: ServiceDeskUnderTest) -> res.MaintenanceContract:
-    desk.clock.set(bkk(2026, 1, 5, 9))
-    contract = new_contract(desk)
-    ctx = desk.service.context
-    with ctx.transaction() as uow:
-        assert apply_decision(ctx, uow, decision(contract, "approved"))
-    return contract
-
-
 def test_a_restarted_service_requests_the_next_period_once(
     database_url: str, nats_server: NatsServer, tmp_path: Path
 ) -> None:
     first = start_service_desk(database_url, nats_server.url, tmp_path / "first")
     try:
-        contract = approved_contract(first)
+        contract = approved_contract(first, DECIDED, **AUTO_RENEWING)
         first.clock.set(bkk(2026, 12, 1, 8))
         assert first.service.check_renewals() == 2  # the 30-day notice and the next term's draft
     finally:
@@ -307,7 +257,7 @@ def test_an_auto_renewing_contract_rolls_over_once_under_two_schedulers(
     desk_with_events: ServiceDeskUnderTest, nats_server: NatsServer
 ) -> None:
     desk = desk_with_events
-    contract = approved_contract(desk)
+    contract = approved_contract(desk, DECIDED, **AUTO_RENEWING)
     second = desk.second_scheduler()
     # no pass ran in December: the day after the end catches up the next term's draft, then rolls
     desk.clock.set(bkk(2027, 1, 1, 8))
@@ -317,10 +267,10 @@ def test_an_auto_renewing_contract_rolls_over_once_under_two_schedulers(
     assert renew_contract(second.context, contract.id, desk.service.context.today()) == 0
     assert desk.count("contracts") == 2
 
-    old = get(desk, contract.id)
+    old = get_contract(desk, contract.id)
     assert old.status == res.CONTRACT_STATUS_RENEWED
     assert [b.key for b in old.billings] == [f"{contract.id}:2027-01-01"]
-    successor = get(desk, old.renewed_by)
+    successor = get_contract(desk, old.renewed_by)
     assert successor.status == res.CONTRACT_STATUS_ACTIVE
     assert (successor.start_date, successor.end_date, successor.approved_on) == (
         "2027-01-01",
@@ -340,7 +290,7 @@ def test_an_auto_renewing_contract_rolls_over_once_under_two_schedulers(
         desk.clock.set(bkk(2027, 1, day, 8))
         assert desk.service.check_renewals() == 0
         assert second.check_renewals() == 0
-    assert get(desk, successor.id).billings == []
+    assert get_contract(desk, successor.id).billings == []
     assert desk.count("contract_billings") == 1
 
     published(desk)

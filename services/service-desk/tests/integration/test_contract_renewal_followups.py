@@ -13,75 +13,51 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import nats
-from chassis.events import EVENTS_STREAM, ensure_streams
+from chassis.events import ensure_streams
 from chassis.events.envelope import HEADER_MSG_ID, HEADER_OCCURRED_AT, format_timestamp
 from chassis.testing import NatsServer
-from chassis.testkit import consumer_caught_up, publish_event
+from chassis.testkit import publish_event
 from crm.approvals.v1 import events_pb2 as approvals
-from crm.common.v1 import money_pb2
 from crm.sales.v1 import events_pb2 as sales
 from crm.sales.v1 import resources_pb2 as sales_res
 from crm.servicedesk.v1 import events_pb2 as ev
 from crm.servicedesk.v1 import resources_pb2 as res
 from crm.servicedesk.v1 import servicedesk_service_pb2 as pb
 from google.protobuf.message import Message
-from service_desk.application.contract_approvals import APPROVED, WITHDRAWN, apply_decision
+from service_desk.application.contract_approvals import APPROVED, WITHDRAWN
 from service_desk.application.renewal_quotations import QUOTATION_ACCEPTED
 from service_desk.application.renewals import renew_contract
-from service_desk.events import DURABLE
-from service_desk.testing import REP, ServiceDeskUnderTest, bkk, eventually, read_stream
+from service_desk.testing import (
+    REP,
+    ServiceDeskUnderTest,
+    approval_event,
+    approved_contract,
+    bkk,
+    events_consumed,
+    eventually,
+    get_contract,
+    read_stream,
+    submitted_contract,
+    thb,
+)
 
 RENEWED = "crm.servicedesk.contract.renewed"
 ACTIVATED = "crm.servicedesk.contract.activated"
 EXPIRED = "crm.servicedesk.contract.expired"
 
 
-def thb(amount: str) -> money_pb2.Money:
-    return money_pb2.Money(currency_code="THB", amount=amount)
-
-
-def submitted_contract(desk: ServiceDeskUnderTest, **changes: object) -> res.MaintenanceContract:
-    values: dict[str, object] = {
-        "customer_id": "cus_bangna",
-        "start_date": "2026-01-01",
-        "end_date": "2026-12-31",
-        "billing_period": res.BILLING_PERIOD_YEARLY,
-        "fee": thb("120000.00"),
-        "auto_renew": False,
-        "team_id": "sales-north",
-    }
-    values.update(changes)
-    contract = res.MaintenanceContract(**values)  # type: ignore[arg-type]
-    created = desk.call("CreateContract", pb.CreateContractRequest(contract=contract), REP).contract
-    return desk.call("SubmitContract", pb.SubmitContractRequest(id=created.id), REP).contract
-
-
-def request_event(
-    contract: res.MaintenanceContract, decision: str, reason: str = "", revision: int | None = None
-) -> approvals.ApprovalRequestEvent:
-    return approvals.ApprovalRequestEvent(
-        request_id=f"apr_{contract.id}",
-        subject_type="service_contract",
-        subject_id=contract.id,
-        revision=contract.version if revision is None else revision,
-        decision=decision,
-        reason=reason,
-        decided_by=REP.user_id if decision == "withdrawn" else "u-manager",
-        version=2,
-    )
+def withdrawal(contract: res.MaintenanceContract, reason: str) -> approvals.ApprovalRequestEvent:
+    """Approvals withdrew the contract's request (by its submitter)."""
+    return approval_event(contract, "withdrawn", reason, decided_by=REP.user_id)
 
 
 def quotation_due(desk: ServiceDeskUnderTest) -> tuple[res.MaintenanceContract, str]:
     """An approved contract without auto-renew whose renewal quotation was asked for on
     2026-12-01 (30 days before its end); (the contract, the billing key)."""
-    desk.clock.set(bkk(2026, 1, 5, 9))
-    contract = submitted_contract(desk)
-    ctx = desk.service.context
-    with ctx.transaction() as uow:
-        assert apply_decision(ctx, uow, request_event(contract, "approved"))
+    contract = approved_contract(desk)
     desk.clock.set(bkk(2026, 12, 1, 8))
     assert desk.service.check_renewals() == 2  # the 30-day notice and the renewal quotation
-    [billing] = get(desk, contract.id).billings
+    [billing] = get_contract(desk, contract.id).billings
     assert billing.kind == res.BILLING_DRAFT_KIND_RENEWAL_QUOTATION
     return contract, billing.key
 
@@ -118,16 +94,6 @@ def publish_at(url: str, subject: str, message: Message, at: dt.datetime) -> Non
     asyncio.run(publish())
 
 
-def get(desk: ServiceDeskUnderTest, contract_id: str) -> res.MaintenanceContract:
-    return desk.call("GetContract", pb.GetContractRequest(id=contract_id), REP).contract
-
-
-def caught_up(nats_server: NatsServer) -> None:
-    eventually(
-        lambda: consumer_caught_up(nats_server.url, EVENTS_STREAM, DURABLE), what="the service-desk consumer"
-    )
-
-
 def test_an_accepted_renewal_quotation_renews_the_contract_once(
     desk_with_events: ServiceDeskUnderTest, nats_server: NatsServer
 ) -> None:
@@ -137,7 +103,7 @@ def test_an_accepted_renewal_quotation_renews_the_contract_once(
     accepted_at = bkk(2026, 12, 10, 14)
     desk.clock.set(accepted_at)
     publish_at(nats_server.url, QUOTATION_ACCEPTED, accepted, accepted_at)
-    renewed = eventually(lambda: (c := get(desk, contract.id)).renewed_by and c, what="the renewal")
+    renewed = eventually(lambda: (c := get_contract(desk, contract.id)).renewed_by and c, what="the renewal")
     # the same acceptance again under another event id, one for an unknown contract, a draft's
     publish_at(nats_server.url, QUOTATION_ACCEPTED, accepted, accepted_at)
     publish_at(
@@ -147,11 +113,11 @@ def test_an_accepted_renewal_quotation_renews_the_contract_once(
         accepted_at,
     )
     publish_at(nats_server.url, QUOTATION_ACCEPTED, quotation(key, "draft", "1.00"), accepted_at)
-    caught_up(nats_server)
+    events_consumed(nats_server.url)
     assert desk.count("contracts") == 2
-    assert get(desk, contract.id).version == renewed.version
+    assert get_contract(desk, contract.id).version == renewed.version
 
-    successor = get(desk, renewed.renewed_by)
+    successor = get_contract(desk, renewed.renewed_by)
     assert (successor.start_date, successor.end_date, successor.approved_on) == (
         "2027-01-01",
         "2027-12-31",
@@ -166,7 +132,7 @@ def test_an_accepted_renewal_quotation_renews_the_contract_once(
     assert successor.status == res.CONTRACT_STATUS_ACTIVE
     # the quotation sold the whole term: none of its periods will be drafted again
     assert successor.term_billed_upfront
-    assert not get(desk, contract.id).term_billed_upfront
+    assert not get_contract(desk, contract.id).term_billed_upfront
     subjects = desk.outbox_subjects()
     assert (subjects.count(RENEWED), subjects.count(ACTIVATED)) == (1, 2)  # the contract's, its successor's
 
@@ -183,7 +149,7 @@ def test_an_accepted_renewal_quotation_renews_the_contract_once(
     # after the end: the old contract is renewed, not expired, and the pass announces nothing
     desk.clock.set(bkk(2027, 1, 1, 8))
     assert desk.service.check_renewals() == 0
-    assert get(desk, contract.id).status == res.CONTRACT_STATUS_RENEWED
+    assert get_contract(desk, contract.id).status == res.CONTRACT_STATUS_RENEWED
     assert EXPIRED not in desk.outbox_subjects()
 
 
@@ -204,7 +170,7 @@ def test_a_declined_quotation_renews_nothing_and_the_expiry_is_announced_once(
         quotation(key, "expired", "126000.00"),
         bkk(2026, 12, 31),
     )
-    caught_up(nats_server)
+    events_consumed(nats_server.url)
     desk.clock.set(bkk(2026, 12, 31, 20))
     assert desk.service.check_renewals() == 1  # the 7-day notice, late; no expiry on its last day
     assert EXPIRED not in desk.outbox_subjects()
@@ -220,7 +186,7 @@ def test_a_declined_quotation_renews_nothing_and_the_expiry_is_announced_once(
     assert desk.service.check_renewals() == 0
 
     assert desk.count("contracts") == 1
-    expired = get(desk, contract.id)
+    expired = get_contract(desk, contract.id)
     assert (expired.status, expired.renewed_by) == (res.CONTRACT_STATUS_EXPIRED, "")
     [announced] = read_stream(nats_server.url, EXPIRED)
     event = ev.ContractEvent.FromString(announced.data)
@@ -239,7 +205,7 @@ def test_a_withdrawn_request_returns_the_contract_to_draft_and_a_stale_one_is_dr
     desk = desk_with_events
     desk.clock.set(bkk(2026, 1, 5, 11))
     first = submitted_contract(desk)
-    publish_event(nats_server.url, WITHDRAWN, request_event(first, "withdrawn", "ลูกค้าขอเปลี่ยนรายการเครื่อง"))
+    publish_event(nats_server.url, WITHDRAWN, withdrawal(first, "ลูกค้าขอเปลี่ยนรายการเครื่อง"))
     [withdrawn] = read_stream(nats_server.url, "crm.servicedesk.contract.withdrawn")
     event = ev.ContractEvent.FromString(withdrawn.data)
     assert (event.reason, event.actor, event.contract.status) == (
@@ -247,17 +213,17 @@ def test_a_withdrawn_request_returns_the_contract_to_draft_and_a_stale_one_is_dr
         REP.user_id,
         res.CONTRACT_STATUS_DRAFT,
     )
-    draft = get(desk, first.id)
+    draft = get_contract(desk, first.id)
     assert draft.status == res.CONTRACT_STATUS_DRAFT
     assert not draft.HasField("submit_time")
     assert "crm.servicedesk.contract.rejected" not in desk.outbox_subjects()
 
     again = desk.call("SubmitContract", pb.SubmitContractRequest(id=first.id), REP).contract
-    publish_event(nats_server.url, WITHDRAWN, request_event(first, "withdrawn", "late"))  # the old revision's
-    caught_up(nats_server)
-    assert get(desk, first.id).HasField("submit_time")
-    publish_event(nats_server.url, APPROVED, request_event(again, "approved"))
-    eventually(lambda: get(desk, first.id).status == res.CONTRACT_STATUS_ACTIVE, what="activation")
+    publish_event(nats_server.url, WITHDRAWN, withdrawal(first, "late"))  # the old revision's
+    events_consumed(nats_server.url)
+    assert get_contract(desk, first.id).HasField("submit_time")
+    publish_event(nats_server.url, APPROVED, approval_event(again, "approved"))
+    eventually(lambda: get_contract(desk, first.id).status == res.CONTRACT_STATUS_ACTIVE, what="activation")
 
     # a cancelled pending contract: approvals withdraws its request, and the withdrawal is dropped
     other = submitted_contract(desk)
@@ -266,7 +232,7 @@ def test_a_withdrawn_request_returns_the_contract_to_draft_and_a_stale_one_is_dr
         pb.CancelContractRequest(id=other.id, effective_on="2026-02-01", reason="ลูกค้ายกเลิก"),
         REP,
     ).contract
-    publish_event(nats_server.url, WITHDRAWN, request_event(other, "withdrawn", "the contract was cancelled"))
-    caught_up(nats_server)
-    assert get(desk, other.id).version == cancelled.version
+    publish_event(nats_server.url, WITHDRAWN, withdrawal(other, "the contract was cancelled"))
+    events_consumed(nats_server.url)
+    assert get_contract(desk, other.id).version == cancelled.version
     assert desk.outbox_subjects().count("crm.servicedesk.contract.withdrawn") == 1

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import grpc
-from crm.common.v1 import money_pb2
 from crm.servicedesk.v1 import resources_pb2 as res
 from crm.servicedesk.v1 import servicedesk_service_pb2 as pb
 from service_desk.testing import (
@@ -15,31 +14,19 @@ from service_desk.testing import (
     OTHER_AGENT,
     REP,
     ServiceDeskUnderTest,
+    calendar_year_contract,
     office_calendar,
     policy,
     rpc_failure,
+    thb,
 )
 
 
-def thb(amount: str) -> money_pb2.Money:
-    return money_pb2.Money(currency_code="THB", amount=amount)
-
-
-def calendar_year_contract(**changes: object) -> res.MaintenanceContract:
-    values: dict[str, object] = {
-        "customer_id": "cus_1",
-        "start_date": "2026-01-01",
-        "end_date": "2026-12-31",
-        "billing_period": res.BILLING_PERIOD_YEARLY,
-        "fee": thb("120000.00"),
-        "auto_renew": True,
-        "team_id": "sales-north",
-        "covered_items": [
-            res.CoveredItem(product_id="prd_ups", serial_number="UPS-001", yearly_value=thb("60000.00"))
-        ],
-    }
-    values.update(changes)
-    return res.MaintenanceContract(**values)  # type: ignore[arg-type]
+def ups_contract(**changes: object) -> res.MaintenanceContract:
+    """An auto-renewing calendar-year contract covering one UPS worth 60,000.00 THB a year."""
+    ups = res.CoveredItem(product_id="prd_ups", serial_number="UPS-001", yearly_value=thb("60000.00"))
+    values: dict[str, object] = {"customer_id": "cus_1", "auto_renew": True, "covered_items": [ups]}
+    return calendar_year_contract(**(values | changes))
 
 
 def test_resolution_target_below_response_target_is_refused_and_nothing_written(
@@ -82,7 +69,7 @@ def test_a_malformed_time_of_day_names_its_window(desk: ServiceDeskUnderTest) ->
 
 
 def test_contract_ending_before_it_starts_is_refused_and_nothing_written(desk: ServiceDeskUnderTest) -> None:
-    contract = calendar_year_contract(end_date="2025-12-31")
+    contract = ups_contract(end_date="2025-12-31")
 
     failure = rpc_failure(
         lambda: desk.call("CreateContract", pb.CreateContractRequest(contract=contract), REP)
@@ -163,9 +150,7 @@ def test_contract_submitted_then_an_item_added_from_april_costs_its_remaining_da
     desk: ServiceDeskUnderTest,
 ) -> None:
     desk.clock.set(dt.datetime(2026, 3, 20, 3, 0, tzinfo=dt.UTC))
-    contract = desk.call(
-        "CreateContract", pb.CreateContractRequest(contract=calendar_year_contract()), REP
-    ).contract
+    contract = desk.call("CreateContract", pb.CreateContractRequest(contract=ups_contract()), REP).contract
     assert contract.status == res.CONTRACT_STATUS_DRAFT
     assert contract.owner_id == REP.user_id
 
