@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from chassis.identity import Caller
 from chassis.mail.testing import ReceivedMail, SmtpSink
-from chassis.testing import NatsServer, free_port, wait_for_port
+from chassis.testing import NatsServer, free_port
 from chassis.testkit import eventually, publish_event
 from crm.common.v1 import audit_pb2 as common
 from crm.contacts.v1 import events_pb2 as contacts
@@ -23,7 +23,7 @@ from crm.contacts.v1 import resources_pb2 as contact_res
 from crm.servicedesk.v1 import resources_pb2 as res
 from crm.servicedesk.v1 import servicedesk_service_pb2 as pb
 from service_desk.adapters.customers import customer_language
-from service_desk.testing import AGENT, ServiceDeskUnderTest, bkk, start_service_desk, stop_service_desk
+from service_desk.testing import AGENT, ServiceDeskUnderTest, bkk, mail_to, running_service_desk
 
 SUPPORT = "support@siamsupply.example"
 JOHN = "john@acme.example"  # contact person, English
@@ -33,34 +33,18 @@ GATEWAY = Caller.system("gateway")
 
 
 @pytest.fixture
-def sink() -> Iterator[SmtpSink]:
-    smtp = SmtpSink()
-    smtp.start()
-    try:
-        yield smtp
-    finally:
-        smtp.stop()
-
-
-@pytest.fixture
 def desk(
     database_url: str, nats_server: NatsServer, sink: SmtpSink, tmp_path: Path
 ) -> Iterator[ServiceDeskUnderTest]:
-    running = start_service_desk(
+    with running_service_desk(
         database_url,
         nats_server.url,
         tmp_path,
-        mail_enabled=True,
-        smtp_host=sink.host,
-        smtp_port=sink.port,
+        **mail_to(sink),
         mail_from=f"Siam Supply Support <{SUPPORT}>",
         inbound_smtp_port=free_port(),
-    )
-    wait_for_port("127.0.0.1", running.settings.inbound_smtp_port)
-    try:
+    ) as running:
         yield running
-    finally:
-        stop_service_desk(running)
 
 
 def person(person_id: str, email: str, language: str, version: int = 1) -> contacts.ContactPersonChanged:

@@ -26,9 +26,9 @@ from service_desk.testing import (
     AGENT,
     REP,
     ServiceDeskUnderTest,
+    mail_to,
     rpc_failure,
-    start_service_desk,
-    stop_service_desk,
+    running_service_desk,
 )
 
 CUSTOMER = "somchai@example.co.th"
@@ -37,32 +37,16 @@ THAI_SUBJECT = "เครื่องสำรองไฟ UPS ดับบ่�
 
 
 @pytest.fixture
-def sink() -> Iterator[SmtpSink]:
-    server = SmtpSink()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
 def desk(database_url: str, tmp_path: Path, sink: SmtpSink) -> Iterator[ServiceDeskUnderTest]:
-    running = start_service_desk(
+    with running_service_desk(
         database_url,
         None,
         tmp_path,
-        mail_enabled=True,
-        smtp_host=sink.host,
-        smtp_port=sink.port,
+        **mail_to(sink),
         mail_from="Siam Supply Support <support@siamsupply.example>",
         inbound_smtp_port=free_port(),
-    )
-    wait_for_port("127.0.0.1", running.settings.inbound_smtp_port)
-    try:
+    ) as running:
         yield running
-    finally:
-        stop_service_desk(running)
 
 
 def customer_mail(

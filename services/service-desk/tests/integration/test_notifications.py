@@ -28,9 +28,9 @@ from service_desk.testing import (
     ServiceDeskUnderTest,
     bkk,
     eventually,
+    mail_to,
     policy,
-    start_service_desk,
-    stop_service_desk,
+    running_service_desk,
 )
 
 LEAD = DirectoryUser(
@@ -42,28 +42,13 @@ ASSIGNEE = DirectoryUser(
 
 
 @pytest.fixture
-def sink() -> Iterator[SmtpSink]:
-    server = SmtpSink()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
 def mailing_desk(database_url: str, tmp_path: Path, sink: SmtpSink) -> Iterator[ServiceDeskUnderTest]:
-    running = start_service_desk(
-        database_url, None, tmp_path, mail_enabled=True, smtp_host=sink.host, smtp_port=sink.port
-    )
-    with running.service.context.transaction() as uow:
-        uow.directory.upsert_user(LEAD)
-        uow.directory.upsert_user(ASSIGNEE)
-        uow.directory.upsert_team(DirectoryTeam("support-north", "Support North", "u-lead", version=1))
-    try:
+    with running_service_desk(database_url, None, tmp_path, **mail_to(sink)) as running:
+        with running.service.context.transaction() as uow:
+            uow.directory.upsert_user(LEAD)
+            uow.directory.upsert_user(ASSIGNEE)
+            uow.directory.upsert_team(DirectoryTeam("support-north", "Support North", "u-lead", version=1))
         yield running
-    finally:
-        stop_service_desk(running)
 
 
 def _notifying_policy() -> res.SlaPolicy:
@@ -163,59 +148,50 @@ def test_notify_team_lead_mails_the_lead_in_their_language(
 
 
 def test_customer_groups_from_a_contacts_event_choose_a_group_policy(
-    database_url: str, nats_server: NatsServer, tmp_path: Path
+    desk_with_events: ServiceDeskUnderTest, nats_server: NatsServer
 ) -> None:
-    desk = start_service_desk(database_url, nats_server.url, tmp_path)
-    try:
-        general = policy("general", 240, 2400)
-        vip = policy("vip", 30, 240)
-        vip.position = 1
-        vip.conditions.customer_group_ids.append("grp_vip")
-        desk.call("CreateSlaPolicy", pb.CreateSlaPolicyRequest(policy=general), ADMIN)
-        vip_id = desk.call("CreateSlaPolicy", pb.CreateSlaPolicyRequest(policy=vip), ADMIN).policy.id
-        customer = contact_res.Customer(
-            id="cus_vip",
-            name="บริษัท สยามเย็น จำกัด",
-            email="Buyer@SiamYen.example",
-            customer_group_ids=["grp_vip"],
-            audit=common.AuditInfo(version=2),
-        )
-        stale = contact_res.Customer(id="cus_vip", name="old", audit=common.AuditInfo(version=1))
-        person = contact_res.ContactPerson(
-            id="cp_1", customer_id="cus_vip", first_name="Nok", email="nok@siamyen.example"
-        )
-        publish_event(
-            nats_server.url, "crm.contacts.customer.created", contacts.CustomerCreated(customer=customer)
-        )
-        publish_event(
-            nats_server.url, "crm.contacts.customer.updated", contacts.CustomerUpdated(customer=stale)
-        )
-        publish_event(
-            nats_server.url,
-            "crm.contacts.contact_person.created",
-            contacts.ContactPersonChanged(contact_person=person),
-        )
+    desk = desk_with_events
+    general = policy("general", 240, 2400)
+    vip = policy("vip", 30, 240)
+    vip.position = 1
+    vip.conditions.customer_group_ids.append("grp_vip")
+    desk.call("CreateSlaPolicy", pb.CreateSlaPolicyRequest(policy=general), ADMIN)
+    vip_id = desk.call("CreateSlaPolicy", pb.CreateSlaPolicyRequest(policy=vip), ADMIN).policy.id
+    customer = contact_res.Customer(
+        id="cus_vip",
+        name="บริษัท สยามเย็น จำกัด",
+        email="Buyer@SiamYen.example",
+        customer_group_ids=["grp_vip"],
+        audit=common.AuditInfo(version=2),
+    )
+    stale = contact_res.Customer(id="cus_vip", name="old", audit=common.AuditInfo(version=1))
+    person = contact_res.ContactPerson(
+        id="cp_1", customer_id="cus_vip", first_name="Nok", email="nok@siamyen.example"
+    )
+    publish_event(
+        nats_server.url, "crm.contacts.customer.created", contacts.CustomerCreated(customer=customer)
+    )
+    publish_event(nats_server.url, "crm.contacts.customer.updated", contacts.CustomerUpdated(customer=stale))
+    publish_event(
+        nats_server.url,
+        "crm.contacts.contact_person.created",
+        contacts.ContactPersonChanged(contact_person=person),
+    )
 
-        def known() -> bool:
-            with desk.service.database.read() as session:
-                return customer_for_email(session, "NOK@siamyen.example") == "cus_vip"
-
-        eventually(known, what="contact person kept")
-        eventually(lambda: desk.count("inbox") >= 3, what="all three events applied")
+    def known() -> bool:
         with desk.service.database.read() as session:
-            assert customer_groups(session, "cus_vip") == {"grp_vip"}
-            assert customer_for_email(session, "buyer@siamyen.example") == "cus_vip"
-            assert customer_for_email(session, "someone@else.example") is None
-        desk.clock.set(dt.datetime(2026, 4, 3, 9, 0, tzinfo=dt.UTC))
+            return customer_for_email(session, "NOK@siamyen.example") == "cus_vip"
 
-        case = desk.call(
-            "CreateCase", pb.CreateCaseRequest(title="Cold room", customer_id="cus_vip"), AGENT
-        ).case
-        other = desk.call(
-            "CreateCase", pb.CreateCaseRequest(title="Cold room", customer_id="cus_2"), AGENT
-        ).case
+    eventually(known, what="contact person kept")
+    eventually(lambda: desk.count("inbox") >= 3, what="all three events applied")
+    with desk.service.database.read() as session:
+        assert customer_groups(session, "cus_vip") == {"grp_vip"}
+        assert customer_for_email(session, "buyer@siamyen.example") == "cus_vip"
+        assert customer_for_email(session, "someone@else.example") is None
+    desk.clock.set(dt.datetime(2026, 4, 3, 9, 0, tzinfo=dt.UTC))
 
-        assert case.sla_policy_id == vip_id
-        assert other.sla_policy_id != vip_id
-    finally:
-        stop_service_desk(desk)
+    case = desk.call("CreateCase", pb.CreateCaseRequest(title="Cold room", customer_id="cus_vip"), AGENT).case
+    other = desk.call("CreateCase", pb.CreateCaseRequest(title="Cold room", customer_id="cus_2"), AGENT).case
+
+    assert case.sla_policy_id == vip_id
+    assert other.sla_policy_id != vip_id

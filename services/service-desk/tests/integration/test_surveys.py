@@ -24,12 +24,12 @@ from service_desk.testing import (
     BANGKOK,
     ServiceDeskUnderTest,
     bkk,
+    mail_to,
     office_calendar,
     policy,
     read_stream,
     rpc_failure,
-    start_service_desk,
-    stop_service_desk,
+    running_service_desk,
 )
 
 GATEWAY = Caller.system("gateway")
@@ -39,35 +39,17 @@ RESOLVED_AT = bkk(2026, 4, 2, 15, 0)  # a Thursday
 
 
 @pytest.fixture
-def sink() -> Iterator[SmtpSink]:
-    smtp = SmtpSink()
-    smtp.start()
-    try:
-        yield smtp
-    finally:
-        smtp.stop()
-
-
-@pytest.fixture
 def desk(database_url: str, sink: SmtpSink, tmp_path: Path) -> Iterator[ServiceDeskUnderTest]:
-    running = start_service_desk(database_url, None, tmp_path, mail_enabled=True, smtp_port=sink.port)
-    try:
+    with running_service_desk(database_url, None, tmp_path, **mail_to(sink)) as running:
         yield running
-    finally:
-        stop_service_desk(running)
 
 
 @pytest.fixture
 def desk_with_events(
     database_url: str, nats_server: NatsServer, sink: SmtpSink, tmp_path: Path
 ) -> Iterator[ServiceDeskUnderTest]:
-    running = start_service_desk(
-        database_url, nats_server.url, tmp_path, mail_enabled=True, smtp_port=sink.port
-    )
-    try:
+    with running_service_desk(database_url, nats_server.url, tmp_path, **mail_to(sink)) as running:
         yield running
-    finally:
-        stop_service_desk(running)
 
 
 def _office_policy(desk: ServiceDeskUnderTest) -> None:
