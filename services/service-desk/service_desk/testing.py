@@ -7,11 +7,13 @@ in each role and the issue's Bangkok office calendar as a request."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import grpc
@@ -30,6 +32,7 @@ from crm.common.v1 import money_pb2
 from crm.servicedesk.v1 import resources_pb2 as res
 from crm.servicedesk.v1 import servicedesk_service_pb2 as pb
 from crm.servicedesk.v1 import servicedesk_service_pb2_grpc as pb_grpc
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from service_desk.application.contract_approvals import apply_decision
 from service_desk.bootstrap import ServiceDesk, build_service_desk, migrate_database, runtime_of
@@ -194,6 +197,49 @@ def office_business_calendar(*holidays: Holiday) -> BusinessCalendar:
     return business_calendar("office", "Bangkok office", "Asia/Bangkok", windows, holidays)
 
 
+def bangkok_instant(stamp: Timestamp) -> dt.datetime:
+    """A proto instant (due, warning, status time) read in Bangkok, to compare with bkk(...)."""
+    return stamp.ToDatetime(tzinfo=dt.UTC).astimezone(BANGKOK)
+
+
+def office_policy(desk: ServiceDeskUnderTest, response: int = 120, resolution: int = 2400) -> str:
+    """The office calendar and an SLA policy "office" on it (normal priority), created by an
+    admin; the policy's id."""
+    created = desk.call("CreateCalendar", pb.CreateCalendarRequest(calendar=office_calendar()), ADMIN)
+    request = pb.CreateSlaPolicyRequest(policy=policy("office", response, resolution, created.calendar.id))
+    return str(desk.call("CreateSlaPolicy", request, ADMIN).policy.id)
+
+
+def change_status(
+    desk: ServiceDeskUnderTest, case_id: str, status: res.CaseStatus.ValueType, at: dt.datetime
+) -> res.Case:
+    """The agent moves the case to `status` at `at` (the clock is set there first)."""
+    desk.clock.set(at)
+    request = pb.ChangeCaseStatusRequest(case_id=case_id, status=status)
+    changed: res.Case = desk.call("ChangeCaseStatus", request, AGENT).case
+    return changed
+
+
+Result = TypeVar("Result")
+
+
+def race(desk: ServiceDeskUnderTest, run: Callable[[ServiceDesk], Result]) -> list[Result]:
+    """`run` on the service and on a second replica's scheduler over the same database, both
+    released at the same moment; their results (the service's first). A failure in either raises."""
+    other = desk.second_scheduler()
+    barrier = threading.Barrier(2)
+
+    def released(service: ServiceDesk) -> Result:
+        barrier.wait()
+        return run(service)
+
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            return list(pool.map(released, [desk.service, other]))
+    finally:
+        other.database.dispose()
+
+
 # -- maintenance contracts ------------------------------------------------------------------
 
 
@@ -220,11 +266,16 @@ def submitted_contract(desk: ServiceDeskUnderTest, **changes: object) -> res.Mai
     """calendar_year_contract(**changes) created and submitted for approval by REP."""
     request = pb.CreateContractRequest(contract=calendar_year_contract(**changes))
     created = desk.call("CreateContract", request, REP).contract
-    return desk.call("SubmitContract", pb.SubmitContractRequest(id=created.id), REP).contract
+    submitted: res.MaintenanceContract = desk.call(
+        "SubmitContract", pb.SubmitContractRequest(id=created.id), REP
+    ).contract
+    return submitted
 
 
 def get_contract(desk: ServiceDeskUnderTest, contract_id: str) -> res.MaintenanceContract:
-    return desk.call("GetContract", pb.GetContractRequest(id=contract_id), REP).contract
+    request = pb.GetContractRequest(id=contract_id)
+    shown: res.MaintenanceContract = desk.call("GetContract", request, REP).contract
+    return shown
 
 
 def approval_event(

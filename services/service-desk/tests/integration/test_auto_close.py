@@ -4,30 +4,22 @@ minute before, and once when two services' passes race over one database."""
 
 from __future__ import annotations
 
-import threading
-
 from crm.servicedesk.v1 import events_pb2 as ev
 from crm.servicedesk.v1 import resources_pb2 as res
 from crm.servicedesk.v1 import servicedesk_service_pb2 as pb
-from service_desk.bootstrap import ServiceDesk
 from service_desk.testing import (
-    ADMIN,
     AGENT,
     ServiceDeskUnderTest,
     bkk,
-    office_calendar,
-    policy,
+    change_status,
+    office_policy,
+    race,
     read_stream,
 )
 
 
 def _resolved_office_case(desk: ServiceDeskUnderTest) -> str:
-    calendar = desk.call(
-        "CreateCalendar", pb.CreateCalendarRequest(calendar=office_calendar()), ADMIN
-    ).calendar
-    desk.call(
-        "CreateSlaPolicy", pb.CreateSlaPolicyRequest(policy=policy("office", 120, 2400, calendar.id)), ADMIN
-    )
+    office_policy(desk)
     desk.clock.set(bkk(2026, 4, 1, 9, 0))
     case = desk.call(
         "CreateCase", pb.CreateCaseRequest(title="Printer jams", customer_id="cus_1"), AGENT
@@ -36,8 +28,7 @@ def _resolved_office_case(desk: ServiceDeskUnderTest) -> str:
         (res.CASE_STATUS_IN_PROGRESS, bkk(2026, 4, 1, 9, 30)),
         (res.CASE_STATUS_RESOLVED, bkk(2026, 4, 2, 15, 0)),  # Thursday
     ):
-        desk.clock.set(at)
-        desk.call("ChangeCaseStatus", pb.ChangeCaseStatusRequest(case_id=case.id, status=status), AGENT)
+        change_status(desk, case.id, status, at)
     return str(case.id)
 
 
@@ -54,20 +45,7 @@ def test_a_silent_resolved_case_closes_after_four_business_days_once_under_two_r
     assert shown.status == res.CASE_STATUS_RESOLVED
 
     desk.clock.set(bkk(2026, 4, 9, 17, 30))
-    other = desk.second_scheduler()
-    barrier = threading.Barrier(2)
-    closed: list[int] = []
-
-    def run(service: ServiceDesk) -> None:
-        barrier.wait()
-        closed.append(sum(service.auto_close() for _ in range(3)))
-
-    threads = [threading.Thread(target=run, args=(s,)) for s in (desk.service, other)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    other.database.dispose()
+    closed = race(desk, lambda service: sum(service.auto_close() for _ in range(3)))
 
     assert sorted(closed) == [0, 1]
     shown = desk.call("GetCase", pb.GetCaseRequest(id=case_id), AGENT).case

@@ -4,8 +4,6 @@ settings refused when they name no calendar."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import grpc
 import sqlalchemy as sa
 from crm.servicedesk.v1 import resources_pb2 as res
@@ -13,17 +11,13 @@ from crm.servicedesk.v1 import servicedesk_service_pb2 as pb
 from service_desk.testing import (
     ADMIN,
     AGENT,
-    BANGKOK,
     ServiceDeskUnderTest,
+    bangkok_instant,
     bkk,
     office_calendar,
     policy,
     rpc_failure,
 )
-
-
-def _instant(stamp: object) -> dt.datetime:
-    return stamp.ToDatetime(tzinfo=dt.UTC).astimezone(BANGKOK)  # type: ignore[attr-defined]
 
 
 def _afternoon_calendar() -> res.BusinessCalendar:
@@ -47,7 +41,7 @@ def test_team_calendar_before_company_calendar_before_round_the_clock(desk: Serv
 
     unteamed = _open(desk, "")
     # no team or company calendar: 24×7, 120 minutes later
-    assert _instant(unteamed.first_response.due_time) == bkk(2026, 4, 3, 18, 0)
+    assert bangkok_instant(unteamed.first_response.due_time) == bkk(2026, 4, 3, 18, 0)
 
     office = _calendar(desk, office_calendar())
     desk.call("SetCompanyCalendar", pb.SetCompanyCalendarRequest(calendar_id=office), ADMIN)
@@ -61,10 +55,10 @@ def test_team_calendar_before_company_calendar_before_round_the_clock(desk: Serv
     again = desk.call("GetCase", pb.GetCaseRequest(id=unteamed.id), AGENT).case
 
     # the team's calendar: Mon 13:00–14:00 (no holiday in it) and Tue 13:00–14:00
-    assert _instant(north.first_response.due_time) == bkk(2026, 4, 7, 14, 0)
+    assert bangkok_instant(north.first_response.due_time) == bkk(2026, 4, 7, 14, 0)
     # the company's office hours: Fri 16:00–17:30, the Monday holiday skipped, Tue 08:30–09:00
-    assert _instant(south.first_response.due_time) == bkk(2026, 4, 7, 9, 0)
-    assert _instant(again.first_response.due_time) == bkk(2026, 4, 7, 9, 0)
+    assert bangkok_instant(south.first_response.due_time) == bkk(2026, 4, 7, 9, 0)
+    assert bangkok_instant(again.first_response.due_time) == bkk(2026, 4, 7, 9, 0)
     settings = desk.call("GetCalendarSettings", pb.GetCalendarSettingsRequest(), AGENT)
     assert settings.company_calendar_id == office
     assert dict(settings.team_calendars) == {"support-north": afternoons}

@@ -6,7 +6,6 @@ real events on a real nats-server: a customer's groups choose a group-matched SL
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from service_desk.testing import (
     eventually,
     mail_to,
     policy,
+    race,
     running_service_desk,
 )
 
@@ -77,20 +77,7 @@ def test_warning_and_breach_mail_the_assignee_and_lead_once_even_when_schedulers
         AGENT,
     ).case
     desk.clock.set(bkk(2026, 4, 3, 17, 5))  # past the 45-minute warning and the 60-minute due time
-    other = desk.second_scheduler()
-    barrier = threading.Barrier(2)
-
-    def run(scheduler: object) -> None:
-        barrier.wait()
-        for _ in range(3):
-            scheduler.check_sla()  # type: ignore[attr-defined]
-
-    threads = [threading.Thread(target=run, args=(s,)) for s in (desk.service, other)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    other.database.dispose()
+    race(desk, lambda service: [service.check_sla() for _ in range(3)])
 
     to_agent = sink.wait_for(lambda m: "agent@siamsupply.example" in m.recipients, count=2)
     to_lead = sink.wait_for(lambda m: "lead@siamsupply.example" in m.recipients, count=1)

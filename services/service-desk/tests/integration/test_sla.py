@@ -5,7 +5,6 @@ and a breach fired exactly once when two schedulers race, seen on a real nats-se
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 from crm.servicedesk.v1 import events_pb2 as ev
 from crm.servicedesk.v1 import resources_pb2 as res
@@ -13,29 +12,15 @@ from crm.servicedesk.v1 import servicedesk_service_pb2 as pb
 from service_desk.testing import (
     ADMIN,
     AGENT,
-    BANGKOK,
     ServiceDeskUnderTest,
+    bangkok_instant,
     bkk,
-    office_calendar,
+    change_status,
+    office_policy,
     policy,
+    race,
     read_stream,
 )
-
-
-def _instant(stamp: object) -> dt.datetime:
-    return stamp.ToDatetime(tzinfo=dt.UTC).astimezone(BANGKOK)  # type: ignore[attr-defined]
-
-
-def _office_policy(desk: ServiceDeskUnderTest, response: int, resolution: int) -> str:
-    calendar = desk.call(
-        "CreateCalendar", pb.CreateCalendarRequest(calendar=office_calendar()), ADMIN
-    ).calendar
-    made = desk.call(
-        "CreateSlaPolicy",
-        pb.CreateSlaPolicyRequest(policy=policy("office", response, resolution, calendar.id)),
-        ADMIN,
-    )
-    return str(made.policy.id)
 
 
 def _open_case(desk: ServiceDeskUnderTest, title: str = "Printer jams") -> res.Case:
@@ -43,24 +28,17 @@ def _open_case(desk: ServiceDeskUnderTest, title: str = "Printer jams") -> res.C
     return desk.call("CreateCase", request, AGENT).case
 
 
-def _status(desk: ServiceDeskUnderTest, case_id: str, status: int, at: dt.datetime) -> res.Case:
-    desk.clock.set(at)
-    return desk.call(
-        "ChangeCaseStatus", pb.ChangeCaseStatusRequest(case_id=case_id, status=status), AGENT
-    ).case
-
-
 def test_case_on_friday_afternoon_before_a_monday_holiday_is_due_tuesday_morning(
     desk: ServiceDeskUnderTest,
 ) -> None:
-    policy_id = _office_policy(desk, response=120, resolution=960)
+    policy_id = office_policy(desk, response=120, resolution=960)
     desk.clock.set(bkk(2026, 4, 3, 16, 0))
 
     case = _open_case(desk)
 
     assert case.sla_policy_id == policy_id
     assert case.status == res.CASE_STATUS_NEW
-    assert _instant(case.first_response.due_time) == bkk(2026, 4, 7, 9, 0)
+    assert bangkok_instant(case.first_response.due_time) == bkk(2026, 4, 7, 9, 0)
     assert case.first_response.state == res.CLOCK_STATE_RUNNING
     stored = desk.call(
         "GetCalendar",
@@ -77,11 +55,11 @@ def test_case_on_friday_afternoon_before_a_monday_holiday_is_due_tuesday_morning
 def test_waiting_for_the_customer_pauses_only_the_business_minutes_it_covered(
     desk: ServiceDeskUnderTest,
 ) -> None:
-    _office_policy(desk, response=60, resolution=480)
+    office_policy(desk, response=60, resolution=480)
     desk.clock.set(bkk(2026, 4, 7, 9, 0))
     case = _open_case(desk)
     # 09:00 + 480 business minutes (450 on Tuesday) → Wednesday 09:00 without a pause.
-    assert _instant(case.resolution.due_time) == bkk(2026, 4, 8, 9, 0)
+    assert bangkok_instant(case.resolution.due_time) == bkk(2026, 4, 8, 9, 0)
 
     desk.clock.set(bkk(2026, 4, 7, 9, 30))
     replied = desk.call(
@@ -90,17 +68,17 @@ def test_waiting_for_the_customer_pauses_only_the_business_minutes_it_covered(
     assert replied.first_response.state == res.CLOCK_STATE_FULFILLED
     assert replied.first_response.breached is False
 
-    _status(desk, case.id, res.CASE_STATUS_IN_PROGRESS, bkk(2026, 4, 7, 9, 30))
-    waiting = _status(desk, case.id, res.CASE_STATUS_WAITING_FOR_CUSTOMER, bkk(2026, 4, 7, 10, 0))
+    change_status(desk, case.id, res.CASE_STATUS_IN_PROGRESS, bkk(2026, 4, 7, 9, 30))
+    waiting = change_status(desk, case.id, res.CASE_STATUS_WAITING_FOR_CUSTOMER, bkk(2026, 4, 7, 10, 0))
     assert waiting.resolution.state == res.CLOCK_STATE_PAUSED
     assert not waiting.resolution.HasField("due_time")
 
-    resumed = _status(desk, case.id, res.CASE_STATUS_IN_PROGRESS, bkk(2026, 4, 7, 14, 0))
+    resumed = change_status(desk, case.id, res.CASE_STATUS_IN_PROGRESS, bkk(2026, 4, 7, 14, 0))
 
     # 60 minutes ran before the pause; 420 remain from Tuesday 14:00: 210 on Tuesday, 210 on
     # Wednesday from 08:30 → 12:00. The pause (10:00–14:00) covered 180 business minutes.
     assert resumed.resolution.state == res.CLOCK_STATE_RUNNING
-    assert _instant(resumed.resolution.due_time) == bkk(2026, 4, 8, 12, 0)
+    assert bangkok_instant(resumed.resolution.due_time) == bkk(2026, 4, 8, 12, 0)
     assert [h.to_status for h in resumed.history] == [
         res.CASE_STATUS_NEW,
         res.CASE_STATUS_IN_PROGRESS,
@@ -120,20 +98,7 @@ def test_breach_fires_exactly_once_when_two_schedulers_race(desk_with_events: Se
     assert desk.service.check_sla() == 1  # the response warning at 45 minutes
 
     desk.clock.set(start + dt.timedelta(hours=3))
-    other = desk.second_scheduler()
-    barrier = threading.Barrier(2)
-
-    def run(scheduler: object) -> None:
-        barrier.wait()
-        for _ in range(3):
-            scheduler.check_sla()  # type: ignore[attr-defined]
-
-    threads = [threading.Thread(target=run, args=(s,)) for s in (desk.service, other)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    other.database.dispose()
+    race(desk, lambda service: [service.check_sla() for _ in range(3)])
 
     subjects = desk.outbox_subjects()
     assert subjects.count("crm.servicedesk.case.sla_breached") == 2  # response and resolution

@@ -21,12 +21,12 @@ from crm.servicedesk.v1 import servicedesk_service_pb2 as pb
 from service_desk.testing import (
     ADMIN,
     AGENT,
-    BANGKOK,
     ServiceDeskUnderTest,
+    bangkok_instant,
     bkk,
+    change_status,
     mail_to,
-    office_calendar,
-    policy,
+    office_policy,
     read_stream,
     rpc_failure,
     running_service_desk,
@@ -52,26 +52,9 @@ def desk_with_events(
         yield running
 
 
-def _office_policy(desk: ServiceDeskUnderTest) -> None:
-    calendar = desk.call(
-        "CreateCalendar", pb.CreateCalendarRequest(calendar=office_calendar()), ADMIN
-    ).calendar
-    desk.call(
-        "CreateSlaPolicy",
-        pb.CreateSlaPolicyRequest(policy=policy("office", 120, 2400, calendar.id)),
-        ADMIN,
-    )
-
-
-def _status(desk: ServiceDeskUnderTest, case_id: str, status: int, at: dt.datetime) -> res.Case:
-    desk.clock.set(at)
-    request = pb.ChangeCaseStatusRequest(case_id=case_id, status=status)
-    return desk.call("ChangeCaseStatus", request, AGENT).case
-
-
 def _resolved_case(desk: ServiceDeskUnderTest, requester: str = REQUESTER) -> res.Case:
     """An office-hours case opened Wed 2026-04-01 09:00, answered 09:15, resolved Thu 15:00."""
-    _office_policy(desk)
+    office_policy(desk)
     desk.clock.set(bkk(2026, 4, 1, 9, 0))
     request = pb.CreateCaseRequest(
         title="Printer jams",
@@ -83,8 +66,8 @@ def _resolved_case(desk: ServiceDeskUnderTest, requester: str = REQUESTER) -> re
     case = desk.call("CreateCase", request, AGENT).case
     desk.clock.set(bkk(2026, 4, 1, 9, 15))
     desk.call("AddCaseReply", pb.AddCaseReplyRequest(case_id=case.id, body="We are on it"), AGENT)
-    _status(desk, case.id, res.CASE_STATUS_IN_PROGRESS, bkk(2026, 4, 1, 9, 30))
-    return _status(desk, case.id, res.CASE_STATUS_RESOLVED, RESOLVED_AT)
+    change_status(desk, case.id, res.CASE_STATUS_IN_PROGRESS, bkk(2026, 4, 1, 9, 30))
+    return change_status(desk, case.id, res.CASE_STATUS_RESOLVED, RESOLVED_AT)
 
 
 def _links(sink: SmtpSink, count: int = 1) -> list[ReceivedMail]:
@@ -241,8 +224,8 @@ def test_the_link_of_an_earlier_resolve_is_superseded_after_a_reopen(
 ) -> None:
     case = _resolved_case(desk)
     first = _token(_links(sink)[0])
-    _status(desk, case.id, res.CASE_STATUS_IN_PROGRESS, bkk(2026, 4, 3, 9, 0))
-    _status(desk, case.id, res.CASE_STATUS_RESOLVED, bkk(2026, 4, 3, 14, 0))
+    change_status(desk, case.id, res.CASE_STATUS_IN_PROGRESS, bkk(2026, 4, 3, 9, 0))
+    change_status(desk, case.id, res.CASE_STATUS_RESOLVED, bkk(2026, 4, 3, 14, 0))
     second = _token(_links(sink, count=2)[1])
     assert second != first
 
@@ -292,4 +275,4 @@ def test_without_a_requester_e_mail_the_link_is_made_but_not_mailed(desk: Servic
 
     assert desk.count("survey_links", f"case_id = '{case.id}'") == 1
     assert desk.count("mail_outbox") == 0  # nor the agent's reply: nobody to mail
-    assert case.resolution.fulfilled_time.ToDatetime(tzinfo=dt.UTC).astimezone(BANGKOK) == RESOLVED_AT
+    assert bangkok_instant(case.resolution.fulfilled_time) == RESOLVED_AT
