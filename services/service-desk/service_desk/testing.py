@@ -11,7 +11,8 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -37,6 +38,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from service_desk.application.contract_approvals import apply_decision
 from service_desk.bootstrap import ServiceDesk, build_service_desk, migrate_database, runtime_of
 from service_desk.domain.calendars import BusinessCalendar, Holiday, WorkingWindow, business_calendar
+from service_desk.domain.contracts import BillingPeriod, CoveredItem, MaintenanceContract, PreventiveVisits
 from service_desk.events import DURABLE
 from service_desk.settings import ServiceDeskSettings
 
@@ -321,3 +323,25 @@ def approved_contract(
     if not approve(desk, contract, decided_at):
         raise AssertionError(f"the approval of {contract.id} was not applied")
     return contract
+
+
+def approved_copier_contract(**changes: object) -> MaintenanceContract:
+    """The renewal unit tests' contract as a domain value: ma-42, calendar year 2026 billed
+    quarterly at 9,125.00 THB, one copier, notices 45 and 15 days before the end, drafts 20 days
+    before a period, four visits, approved 2025-12-20, auto-renewing; `changes` replace fields."""
+    contract = MaintenanceContract(
+        id="ma-42",
+        customer_id="cust-1",
+        start_date=dt.date(2026, 1, 1),
+        end_date=dt.date(2026, 12, 31),
+        billing_period=BillingPeriod.QUARTERLY,
+        fee=Decimal("9125.00"),
+        covered_items=(CoveredItem("copier-x", "SN-001", Decimal("36500.00")),),
+        renewal_notice_days=(45, 15),
+        invoice_lead_days=20,
+        sla_policy_id="sla_gold",
+        preventive_visits=PreventiveVisits(every_months=3, count=4),
+        approved_on=dt.date(2025, 12, 20),
+        version=7,
+    )
+    return replace(contract, **changes)  # type: ignore[arg-type]

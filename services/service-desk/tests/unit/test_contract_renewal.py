@@ -9,34 +9,17 @@ from decimal import Decimal
 import pytest
 from service_desk.domain.contract_billing import billing_drafts_due
 from service_desk.domain.contracts import (
-    BillingPeriod,
     ContractStatus,
-    CoveredItem,
-    MaintenanceContract,
-    PreventiveVisits,
     contract_status,
     planned_visits,
     renewal_successor,
     term_months,
 )
+from service_desk.testing import approved_copier_contract
 
 D = dt.date
 
-CALENDAR_YEAR = MaintenanceContract(
-    id="ma-42",
-    customer_id="cust-1",
-    start_date=D(2026, 1, 1),
-    end_date=D(2026, 12, 31),
-    billing_period=BillingPeriod.QUARTERLY,
-    fee=Decimal("9125.00"),
-    covered_items=(CoveredItem("copier-x", "SN-001", Decimal("36500.00")),),
-    renewal_notice_days=(45, 15),
-    invoice_lead_days=20,
-    sla_policy_id="sla_gold",
-    preventive_visits=PreventiveVisits(every_months=3, count=4),
-    approved_on=D(2025, 12, 20),
-    version=7,
-)
+CALENDAR_YEAR = approved_copier_contract()
 
 
 def test_a_calendar_year_renews_as_the_next_calendar_year_with_the_same_terms() -> None:

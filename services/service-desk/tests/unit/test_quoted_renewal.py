@@ -12,9 +12,6 @@ from service_desk.domain.contract_billing import DraftKind, billing_drafts_due
 from service_desk.domain.contracts import (
     BillingPeriod,
     ContractStatus,
-    CoveredItem,
-    MaintenanceContract,
-    PreventiveVisits,
     contract_status,
     ended_unrenewed,
     next_term,
@@ -22,25 +19,11 @@ from service_desk.domain.contracts import (
     quoted_renewal,
     renewal_successor,
 )
+from service_desk.testing import approved_copier_contract
 
 D = dt.date
 
-NO_AUTO_RENEW = MaintenanceContract(
-    id="ma-42",
-    customer_id="cust-1",
-    start_date=D(2026, 1, 1),
-    end_date=D(2026, 12, 31),
-    billing_period=BillingPeriod.QUARTERLY,
-    fee=Decimal("9125.00"),
-    covered_items=(CoveredItem("copier-x", "SN-001", Decimal("36500.00")),),
-    auto_renew=False,
-    renewal_notice_days=(45, 15),
-    invoice_lead_days=20,
-    sla_policy_id="sla_gold",
-    preventive_visits=PreventiveVisits(every_months=3, count=4),
-    approved_on=D(2025, 12, 20),
-    version=7,
-)
+NO_AUTO_RENEW = approved_copier_contract(auto_renew=False)
 
 
 def test_an_accepted_quotation_renews_for_the_same_term_at_the_quoted_fee() -> None:
