@@ -1,4 +1,4 @@
-"""REST over the real service-desk service (service_desk.testing.start_service_desk: real gRPC,
+"""REST over the real service-desk service (service_desk.testing.running_service_desk: real gRPC,
 its own SQLite or PostgreSQL database, mail to a real aiosmtpd sink): cases opened, listed,
 paged, worked and assigned with the gateway's users as callers; bad input named by field with
 nothing created; a rep of another team does not see a case; calendars, SLA policies, calendar
@@ -23,7 +23,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from gateway.api import service_desk_models as m
 from gateway.translate import enum_short_names
-from service_desk.testing import ServiceDeskUnderTest, start_service_desk, stop_service_desk
+from service_desk.testing import ServiceDeskUnderTest, mail_to, running_service_desk, smtp_sink
 
 CASES = "/api/v1/service-desk/cases"
 SURVEY_LINK = re.compile(r"/service/survey/([^\s\"'<>]+)")
@@ -44,28 +44,16 @@ def desk_database_url(database_backend: str, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def smtp() -> Iterator[SmtpSink]:
-    sink = SmtpSink()
-    sink.start()
-    try:
+    with smtp_sink() as sink:
         yield sink
-    finally:
-        sink.stop()
 
 
 @pytest.fixture
 def desk(desk_database_url: str, tmp_path: Path, smtp: SmtpSink) -> Iterator[ServiceDeskUnderTest]:
-    running = start_service_desk(
-        desk_database_url,
-        None,
-        tmp_path / "desk",
-        mail_enabled=True,
-        smtp_port=smtp.port,
-        public_base_url="http://gateway.test",
-    )
-    try:
+    with running_service_desk(
+        desk_database_url, None, tmp_path / "desk", **mail_to(smtp), public_base_url="http://gateway.test"
+    ) as running:
         yield running
-    finally:
-        stop_service_desk(running)
 
 
 @pytest.fixture
