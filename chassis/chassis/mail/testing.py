@@ -84,6 +84,14 @@ class SmtpSink:
             self._controller.stop()
             self._controller = None
 
+    def __enter__(self) -> SmtpSink:
+        """`with SmtpSink() as sink:` serves for the block (a test fixture: `yield` inside it)."""
+        self.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
     def accept(self, recipients: tuple[str, ...], raw: bytes) -> None:
         parsed = email.message_from_bytes(raw, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)

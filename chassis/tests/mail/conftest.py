@@ -41,12 +41,8 @@ class MailWorld:
 
 @pytest.fixture
 def smtp_sink() -> Iterator[SmtpSink]:
-    sink = SmtpSink()
-    sink.start()
-    try:
+    with SmtpSink() as sink:
         yield sink
-    finally:
-        sink.stop()
 
 
 @pytest.fixture

@@ -130,12 +130,8 @@ def running_service_desk(
 @contextmanager
 def smtp_sink() -> Iterator[SmtpSink]:
     """A real SMTP server on a free port for the length of a `with` block."""
-    sink = SmtpSink()
-    sink.start()
-    try:
+    with SmtpSink() as sink:
         yield sink
-    finally:
-        sink.stop()
 
 
 def mail_to(sink: SmtpSink) -> dict[str, Any]:

@@ -36,12 +36,8 @@ BIRTHDAY_0900 = dt.datetime(2026, 4, 7, 2, 0, tzinfo=UTC)
 
 @pytest.fixture
 def sink() -> Iterator[SmtpSink]:
-    server = SmtpSink()
-    server.start()
-    try:
+    with SmtpSink() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -32,12 +32,8 @@ UTC = dt.UTC
 
 @pytest.fixture
 def sink() -> Iterator[SmtpSink]:
-    server = SmtpSink()
-    server.start()
-    try:
+    with SmtpSink() as server:
         yield server
-    finally:
-        server.stop()
 
 
 def soon_meeting(minutes_ahead: int, subject: str, reminders: list[tuple[int, int]]) -> res.Activity:

@@ -99,12 +99,8 @@ def discount_policy(sla_seconds: int = 0) -> res.Policy:
 
 @pytest.fixture
 def smtp_sink() -> Iterator[SmtpSink]:
-    sink = SmtpSink()
-    sink.start()
-    try:
+    with SmtpSink() as sink:
         yield sink
-    finally:
-        sink.stop()
 
 
 def _start(database_url: str, nats_url: str | None, tmp_path: Path, sink: SmtpSink) -> ApprovalsUnderTest:
