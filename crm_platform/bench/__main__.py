@@ -23,12 +23,13 @@ from pathlib import Path
 from crm_platform.bench import events, grpc_methods, http_api
 from crm_platform.bench import pricing as pricing_bench
 from crm_platform.bench import sales_docs as sales_bench
+from crm_platform.bench import service_desk as desk_bench
 from crm_platform.bench.load import LoadGenerator, LoadSettings
 from crm_platform.bench.platform_run import running_platform
 from crm_platform.bench.report import Figure, markdown, save
 from crm_platform.processes import ROOT
 
-SECTIONS = ("events", "grpc", "http", "pricing", "sales")
+SECTIONS = ("events", "grpc", "http", "pricing", "sales", "servicedesk")
 
 
 def _settings(quick: bool) -> tuple[events.EventSettings, grpc_methods.GrpcSettings, LoadSettings]:
@@ -125,6 +126,14 @@ def main(argv: list[str] | None = None) -> int:
         figures += _section(
             "5. sales (numbering under 32 creators on PostgreSQL; a 50-line quotation via the gateway)",
             lambda: sales_bench.run(sales_settings, emit),
+            failures,
+        )
+
+    if "servicedesk" in chosen:
+        desk_settings = desk_bench.QUICK if args.quick else desk_bench.DeskBenchSettings()
+        figures += _section(
+            "6. service desk (SLA clocks, e-mail intake, escalation pass; in process on SQLite)",
+            lambda: desk_bench.run(desk_settings, emit),
             failures,
         )
 
