@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 
 import sqlalchemy as sa
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from chassis.db import Database
+from chassis.testkit import schema_differences
 from crm.identity.v1 import identity_pb2
 from gateway.adapters.tables import event_tables, metadata
 
@@ -198,8 +197,7 @@ def test_own_password_change_needs_the_current_password(client, as_user, login):
 def test_migrations_build_exactly_the_tables_in_the_code(app, database_url):
     database = Database(database_url)
     try:
-        with database.engine.connect() as connection:
-            differences = compare_metadata(MigrationContext.configure(connection), metadata)
+        differences = schema_differences(database.engine, metadata)
     finally:
         database.dispose()
     assert differences == []
