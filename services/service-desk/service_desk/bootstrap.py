@@ -17,7 +17,9 @@ from chassis.events import EventTables, Handler
 from chassis.mail import MailDispatcher
 from chassis.mail.smtp import domain_of
 from chassis.runtime import ServiceRuntime, service_main
+from sqlalchemy.orm import Session
 
+from service_desk.adapters.read_models import read_model_handlers, reset_read_models
 from service_desk.adapters.tables import event_tables, mail_tables
 from service_desk.api import SERVICE_NAME, ServiceDeskServicer, registrar
 from service_desk.application.auto_close import close_silent_cases
@@ -130,6 +132,22 @@ def runtime_of(service: ServiceDesk) -> ServiceRuntime:
         service.durable,
         background=service.background(),
         commit_listeners=[service.dispatcher.wake],
+    )
+
+
+def replay_config() -> tuple[Database, EventTables, str, Sequence[Handler], Callable[[Session], None]]:
+    """For `crm-replay --module service_desk.bootstrap --consumer service-desk`: rebuilds the
+    users/teams and customers read models from the stream (only their subjects are replayed;
+    contract decisions and renewal quotations are not applied again)."""
+    settings = ServiceDeskSettings()
+    migrate_database(settings)
+    service = build_service_desk(settings)
+    return (
+        service.database,
+        service.tables,
+        settings.nats_url,
+        read_model_handlers(),
+        reset_read_models(service.tables, service.durable),
     )
 
 

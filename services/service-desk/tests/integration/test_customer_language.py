@@ -5,6 +5,7 @@ acknowledgement, survey mail and survey page, a Thai one the Thai."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 import smtplib
@@ -13,6 +14,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from chassis.events import replay
 from chassis.identity import Caller
 from chassis.mail.testing import ReceivedMail, SmtpSink
 from chassis.testing import NatsServer, free_port
@@ -23,6 +25,9 @@ from crm.contacts.v1 import resources_pb2 as contact_res
 from crm.servicedesk.v1 import resources_pb2 as res
 from crm.servicedesk.v1 import servicedesk_service_pb2 as pb
 from service_desk.adapters.customers import customer_language
+from service_desk.adapters.tables import customers
+from service_desk.bootstrap import replay_config
+from service_desk.events import DURABLE
 from service_desk.testing import AGENT, ServiceDeskUnderTest, bkk, mail_to, running_service_desk
 
 SUPPORT = "support@siamsupply.example"
@@ -171,3 +176,44 @@ def token_of(mail: ReceivedMail) -> str:
     found = re.search(r"/service/survey/([A-Za-z0-9_-]+)", mail.body())
     assert found is not None
     return found.group(1)
+
+
+def test_replay_rebuilds_the_customers_from_the_stream_and_leaves_the_rest(
+    desk: ServiceDeskUnderTest, nats_server: NatsServer, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`crm-replay --module service_desk.bootstrap --consumer service-desk`: the read models are
+    cleared and rebuilt from the stream; cases (and the inbox rows of other subjects) stay."""
+    publish_acme(desk, nats_url=nats_server.url)
+    case = desk.call(
+        "CreateCase", pb.CreateCaseRequest(title="UPS beeps", customer_id="cus_acme"), AGENT
+    ).case
+    with desk.service.database.transaction() as session:  # a row no event ever wrote: gone after
+        session.execute(customers.delete().where(customers.c.id == "cus_acme"))
+        session.execute(
+            customers.insert().values(
+                id="cus_ghost",
+                name="Ghost",
+                email="",
+                email_key="",
+                group_ids="[]",
+                version=1,
+                preferred_language="th",
+            )
+        )
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("NATS_URL", nats_server.url)
+    database, tables, nats_url, handlers, reset = replay_config()
+    try:
+        applied = asyncio.run(
+            replay(
+                database, tables, nats_url, handlers=handlers, reset=reset, consumer=DURABLE, idle_timeout=5
+            )
+        )
+    finally:
+        database.dispose()
+
+    assert applied == 3  # Acme, John and Nok
+    assert language_of(desk, "", ACME) == "en"
+    assert language_of(desk, "cus_acme", JOHN) == "en"
+    assert desk.count("customers", "id = 'cus_ghost'") == 0
+    assert desk.call("GetCase", pb.GetCaseRequest(id=case.id), AGENT).case.title == "UPS beeps"
