@@ -43,8 +43,16 @@ typecheck: venv
 buflint: venv
 	cd protos && ../node_modules/.bin/buf lint
 
+# The whole suite: unit and integration tests in PYTEST_WORKERS processes (pytest-xdist, a file
+# per worker at a time: each test starts its own nats-server and databases on free ports), then
+# the e2e tests, which share one platform started as processes, in one. PYTEST_ARGS runs that
+# selection in one process instead (`PYTEST_ARGS=-k merge make pytest`).
+PYTEST_WORKERS ?= 2
 pytest: venv
-	$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc
+	@if [ -n "$(PYTEST_ARGS)" ]; then \
+		$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc; \
+	fi; \
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --ignore=tests/e2e && $(BIN)/pytest tests/e2e
 
 e2e: venv
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
