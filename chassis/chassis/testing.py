@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -149,17 +150,26 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("database_backend", database_backends())
 
 
-@pytest.fixture
-def database_url(database_backend: str, tmp_path: Path) -> Iterator[str]:
-    """An empty database for one test, on each reachable backend."""
-    if database_backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.db'}"
+@contextlib.contextmanager
+def fresh_database(backend: str, sqlite_file: Path) -> Iterator[str]:
+    """An empty database on `backend` for the block: `sqlite_file`, or a new PostgreSQL
+    database dropped afterwards. A test needing a second database (another service's) on the
+    same backend as `database_url` uses it with `database_backend`."""
+    if backend == "sqlite":
+        yield f"sqlite:///{sqlite_file}"
         return
     url = create_postgres_database()
     try:
         yield url
     finally:
         drop_postgres_database(url)
+
+
+@pytest.fixture
+def database_url(database_backend: str, tmp_path: Path) -> Iterator[str]:
+    """An empty database for one test, on each reachable backend."""
+    with fresh_database(database_backend, tmp_path / "test.db") as url:
+        yield url
 
 
 @pytest.fixture

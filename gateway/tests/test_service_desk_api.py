@@ -17,7 +17,7 @@ from typing import Any, get_args
 
 import pytest
 from chassis.mail.testing import SmtpSink
-from chassis.testing import create_postgres_database, drop_postgres_database
+from chassis.testing import fresh_database
 from crm.servicedesk.v1 import resources_pb2 as res
 from flask import Flask
 from flask.testing import FlaskClient
@@ -32,14 +32,8 @@ SURVEY_LINK = re.compile(r"/service/survey/([^\s\"'<>]+)")
 @pytest.fixture
 def desk_database_url(database_backend: str, tmp_path: Path) -> Iterator[str]:
     """The service desk's own database (the gateway's is `database_url`), on the same backend."""
-    if database_backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'desk.db'}"
-        return
-    url = create_postgres_database()
-    try:
+    with fresh_database(database_backend, tmp_path / "desk.db") as url:
         yield url
-    finally:
-        drop_postgres_database(url)
 
 
 @pytest.fixture
