@@ -79,11 +79,23 @@ USERS = (
 
 def discount_policy(sla_seconds: int = 0) -> res.Policy:
     """Discount ≥ 20 % → the requester's manager."""
+    return manager_policy(
+        res.REQUEST_TYPE_QUOTATION,
+        "discount 20% or more",
+        res.Conditions(min_discount_percent="20"),
+        sla_seconds,
+    )
+
+
+def manager_policy(
+    request_type: res.RequestType.ValueType, name: str, conditions: res.Conditions, sla_seconds: int = 0
+) -> res.Policy:
+    """One step: the requester's manager decides (any one), within `sla_seconds` (0: no SLA)."""
     return res.Policy(
-        request_type=res.REQUEST_TYPE_QUOTATION,
-        name="discount 20% or more",
+        request_type=request_type,
+        name=name,
         priority=10,
-        conditions=res.Conditions(min_discount_percent="20"),
+        conditions=conditions,
         steps=[
             res.PolicyStep(
                 name="manager",

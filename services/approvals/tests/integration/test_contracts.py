@@ -17,25 +17,13 @@ from crm.common.v1 import money_pb2
 from crm.servicedesk.v1 import events_pb2 as sd
 from crm.servicedesk.v1 import resources_pb2 as sdres
 
-from .conftest import ADMIN, MANAGER, USERS
+from .conftest import ADMIN, MANAGER, USERS, manager_policy
 
 
 def contract_policy() -> res.Policy:
     """Contracts worth 100,000.00 or more → the requester's manager."""
-    return res.Policy(
-        request_type=res.REQUEST_TYPE_SERVICE_CONTRACT,
-        name="MA contracts from 100k",
-        priority=10,
-        conditions=res.Conditions(min_amount="100000"),
-        steps=[
-            res.PolicyStep(
-                name="manager",
-                approver_kind=res.APPROVER_KIND_MANAGER,
-                manager_levels=1,
-                mode=res.STEP_MODE_ANY,
-            )
-        ],
-        active=True,
+    return manager_policy(
+        res.REQUEST_TYPE_SERVICE_CONTRACT, "MA contracts from 100k", res.Conditions(min_amount="100000")
     )
 
 
